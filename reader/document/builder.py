@@ -1,0 +1,181 @@
+"""Assembles a Document block by block; shared by the Markdown and plain-text parsers.
+
+Both parsers describe what they found (a heading, a paragraph with some bold
+text, a list item) and the builder owns the coordinate system: it appends each
+block's text with the separator, records style spans as offsets, and derives
+sections and sentences once the blocks are known.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from reader.document.model import (
+    BLOCK_SEPARATOR,
+    Block,
+    BlockKind,
+    Document,
+    Section,
+    Span,
+)
+from reader.document.sentences import split_sentences
+
+#: Blocks whose text is cut into sentences; the others are one cursor stop each.
+_PROSE = frozenset({BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.FOOTNOTE})
+
+
+class DocumentBuilder:
+    """Collects blocks and their inline text, then builds the Document.
+
+    Usage: ``begin_block()``, any number of ``add_text()`` / ``open_span()`` /
+    ``close_span()``, then ``end_block(kind, ...)``.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._length = 0
+        self.blocks: list[Block] = []
+        self._spans: list[Span] = []
+        self._open: list[tuple[int, str, str | None]] = []
+        self._block_start = 0
+        self._in_block = False
+        self.chunk_starts: list[int] = []
+
+    @property
+    def length(self) -> int:
+        return self._length
+
+    def mark_chunk(self) -> None:
+        """Record that a new source chunk starts with the next block."""
+        self.chunk_starts.append(self._length + (len(BLOCK_SEPARATOR) if self.blocks else 0))
+
+    def begin_block(self) -> None:
+        if self._in_block:
+            raise RuntimeError("begin_block() while a block is open")
+        if self.blocks:
+            self._parts.append(BLOCK_SEPARATOR)
+            self._length += len(BLOCK_SEPARATOR)
+        self._block_start = self._length
+        self._spans = []
+        self._open = []
+        self._in_block = True
+
+    def add_text(self, text: str) -> None:
+        if text:
+            self._parts.append(text)
+            self._length += len(text)
+
+    def open_span(self, style: str, href: str | None = None) -> None:
+        self._open.append((self._length, style, href))
+
+    def close_span(self, style: str) -> None:
+        for index in range(len(self._open) - 1, -1, -1):
+            start, open_style, href = self._open[index]
+            if open_style == style:
+                del self._open[index]
+                if self._length > start:
+                    self._spans.append(Span(start, self._length, style, href))
+                return
+
+    def add_styled(self, text: str, style: str, href: str | None = None) -> None:
+        self.open_span(style, href)
+        self.add_text(text)
+        self.close_span(style)
+
+    def end_block(
+        self,
+        kind: BlockKind,
+        *,
+        level: int = 0,
+        depth: int = 0,
+        quote: int = 0,
+        marker: str = "",
+        source_line: int = 0,
+        language: str = "",
+    ) -> Block:
+        while self._open:
+            self.close_span(self._open[-1][1])
+        self._spans.sort(key=lambda span: span.start)
+        block = Block(
+            kind=kind,
+            start=self._block_start,
+            end=self._length,
+            level=level,
+            depth=depth,
+            quote=quote,
+            marker=marker,
+            spans=tuple(self._spans),
+            source_line=source_line,
+            language=language,
+        )
+        self.blocks.append(block)
+        self._in_block = False
+        return block
+
+    def build(
+        self,
+        *,
+        title: str,
+        source: str,
+        metadata: dict[str, str] | None = None,
+        complete: bool = True,
+    ) -> Document:
+        text = "".join(self._parts)
+        sections = _sections(text, self.blocks)
+        starts: list[int] = []
+        ends: list[int] = []
+        for block in self.blocks:
+            if block.start == block.end:
+                continue
+            if block.kind in _PROSE:
+                for start, end in split_sentences(text, block.start, block.end):
+                    starts.append(start)
+                    ends.append(end)
+            else:
+                starts.append(block.start)
+                ends.append(block.end)
+        return Document(
+            title=title,
+            source=source,
+            text=text,
+            blocks=self.blocks,
+            sections=sections,
+            sentence_starts=starts,
+            sentence_ends=ends,
+            metadata=dict(metadata or {}),
+            chunk_starts=self.chunk_starts or [0],
+            complete=complete,
+        )
+
+
+def _sections(text: str, blocks: list[Block]) -> list[Section]:
+    sections: list[Section] = []
+    stack: list[int] = []
+    for index, block in enumerate(blocks):
+        if block.kind is not BlockKind.HEADING:
+            continue
+        while stack and sections[stack[-1]].level >= block.level:
+            sections[stack.pop()].end = block.start
+        title = " ".join(text[block.start : block.end].split())
+        sections.append(
+            Section(
+                title=title,
+                level=block.level,
+                start=block.start,
+                end=len(text),
+                block_index=index,
+                parent=stack[-1] if stack else None,
+            )
+        )
+        stack.append(len(sections) - 1)
+    return sections
+
+
+def title_from_path(source: str) -> str:
+    """A readable title from a file name: ``the-long-read_2.md`` → ``The long read 2``."""
+    stem = PurePath(source).stem if source else ""
+    words = stem.replace("_", " ").replace("-", " ").split()
+    if not words:
+        return "Untitled"
+    phrase = " ".join(words)
+    return phrase[0].upper() + phrase[1:]
