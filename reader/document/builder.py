@@ -60,10 +60,24 @@ class DocumentBuilder:
         self._open = []
         self._in_block = True
 
-    def add_text(self, text: str) -> None:
-        if text:
-            self._parts.append(text)
-            self._length += len(text)
+    def add_text(self, text: str, styles: tuple[tuple[str, str | None], ...] = ()) -> None:
+        """Append text; ``styles`` are (style, href) pairs covering all of it."""
+        if not text:
+            return
+        start = self._length
+        self._parts.append(text)
+        self._length += len(text)
+        for style, href in styles:
+            self._extend_or_add(Span(start, self._length, style, href))
+
+    def _extend_or_add(self, span: Span) -> None:
+        # Adjacent pieces in the same style make one span, not many.
+        for index in range(len(self._spans) - 1, max(-1, len(self._spans) - 4), -1):
+            last = self._spans[index]
+            if last.end == span.start and last.style == span.style and last.href == span.href:
+                self._spans[index] = Span(last.start, span.end, span.style, span.href)
+                return
+        self._spans.append(span)
 
     def open_span(self, style: str, href: str | None = None) -> None:
         self._open.append((self._length, style, href))

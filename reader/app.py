@@ -1,0 +1,73 @@
+"""The readmark application and the factory the CLI and the tests share."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from reader.commands import ReadmarkCommands
+from reader.document.loader import ArticleSource
+from reader.resources import styles_dir
+from reader.screens.help import HelpScreen, describe_bindings
+from reader.screens.reading import ReadingScreen
+from reader.widgets.article_view import ArticleView
+from reader.widgets.search_bar import SearchBar
+
+
+class ReadmarkApp(App[None]):
+    """A terminal reader for long-form articles."""
+
+    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "reading.tcss"]
+    TITLE = "readmark"
+    COMMANDS = App.COMMANDS | {ReadmarkCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Save the position and quit"),
+        Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show every key"),
+    ]
+
+    def __init__(
+        self,
+        source: ArticleSource,
+        store,
+        *,
+        reading_width: int = 80,
+        show_outline: bool = False,
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.store = store
+        self.reading_width = reading_width
+        self.show_outline = show_outline
+
+    def on_mount(self) -> None:
+        self.push_screen(
+            ReadingScreen(self.source, self.store, reading_width=self.reading_width,
+                          show_outline=self.show_outline)
+        )
+        message = getattr(self.store, "recovery_message", None) or getattr(
+            self.store, "read_only_reason", None)
+        if message:
+            self.notify(message, severity="warning", timeout=15)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        groups = [
+            ("Reading", describe_bindings(ArticleView.BINDINGS)),
+            ("Panels and search", describe_bindings(ReadingScreen.BINDINGS)
+             + describe_bindings(SearchBar.BINDINGS)),
+            ("Application", describe_bindings(self.BINDINGS)
+             + [("ctrl+p", "Command palette: every command by name, themes")]),
+        ]
+        self.push_screen(HelpScreen(groups))
+
+
+def make_app(
+    source: ArticleSource,
+    store,
+    *,
+    reading_width: int = 80,
+    show_outline: bool = False,
+) -> ReadmarkApp:
+    """Build the app; the CLI and the tests both come through here."""
+    return ReadmarkApp(source, store, reading_width=reading_width, show_outline=show_outline)

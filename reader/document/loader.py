@@ -1,0 +1,125 @@
+"""Reading an article file: checks that give one human sentence, and the parser choice.
+
+Everything a user can get wrong (a missing file, a directory, a binary, an empty
+or huge file, a file that is not UTF-8) is an ``ArticleError`` with a message fit
+for the terminal; the CLI prints it and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.document.model import Document
+
+#: Larger files are not articles (and would not be pleasant to read here).
+MAX_ARTICLE_BYTES = 50 * 1024 * 1024
+#: Above this share of undecodable bytes a file is taken as binary, not text.
+MAX_INVALID_SHARE = 0.05
+
+
+class ArticleError(Exception):
+    """The file cannot be opened as an article; ``str()`` is the message for the user."""
+
+
+@dataclass(slots=True)
+class ArticleSource:
+    """An article's text as read from disk, before parsing."""
+
+    path: str
+    text: str
+    format: str  # "markdown" or "plain"
+    fingerprint: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+
+def fingerprint(text: str) -> str:
+    """A content fingerprint that ignores line-ending and trailing-space noise."""
+    normal = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:32]
+
+
+def read_article(path: str | os.PathLike[str]) -> ArticleSource:
+    """Read and check an article file.
+
+    Raises:
+        ArticleError: with a one-line explanation when it cannot be read as text.
+    """
+    shown = str(path)
+    file = Path(path)
+    try:
+        info = file.stat()
+    except FileNotFoundError:
+        raise ArticleError(f"{shown}: no such file") from None
+    except PermissionError:
+        raise ArticleError(f"{shown}: permission denied") from None
+    except OSError as error:
+        raise ArticleError(f"{shown}: cannot be read ({error.strerror or error})") from None
+    if file.is_dir():
+        raise ArticleError(f"{shown}: is a directory, not an article file")
+    if info.st_size > MAX_ARTICLE_BYTES:
+        raise ArticleError(
+            f"{shown}: too large to be an article ({info.st_size / 1e6:.0f} MB; "
+            f"the limit is {MAX_ARTICLE_BYTES // (1024 * 1024)} MB)"
+        )
+    try:
+        data = file.read_bytes()
+    except PermissionError:
+        raise ArticleError(f"{shown}: permission denied") from None
+    except OSError as error:
+        raise ArticleError(f"{shown}: cannot be read ({error.strerror or error})") from None
+    text, warnings = decode_text(data, shown)
+    if not text.strip():
+        raise ArticleError(f"{shown}: the file is empty")
+    return ArticleSource(
+        path=shown,
+        text=text,
+        format=detect_format(text),
+        fingerprint=fingerprint(text),
+        warnings=warnings,
+    )
+
+
+def decode_text(data: bytes, shown: str) -> tuple[str, list[str]]:
+    """Decode UTF-8 (with or without BOM); keep going past bad bytes, with a warning."""
+    if b"\x00" in data[:65536]:
+        raise ArticleError(f"{shown}: is a binary file, not a text article")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    if bad > max(16, len(data) * MAX_INVALID_SHARE):
+        raise ArticleError(f"{shown}: does not look like UTF-8 text (is it a binary file?)")
+    return text, [f"{shown}: {bad} byte(s) were not valid UTF-8 and are shown as �"]
+
+
+def detect_format(text: str) -> str:
+    """"markdown" or "plain": by content first, so a .md file that is really plain
+    text gets plain-text structure detection, and a .txt full of Markdown gets Markdown."""
+    from reader.document.plaintext import looks_like_plain_text
+
+    return "plain" if looks_like_plain_text(text) else "markdown"
+
+
+def parse_article(source: ArticleSource) -> Document:
+    """Parse a whole article with the parser its format calls for."""
+    if source.format == "plain":
+        from reader.document.plaintext import parse_plaintext
+
+        return parse_plaintext(source.text, source.path)
+    from reader.document.markdown import parse_markdown
+
+    return parse_markdown(source.text, source.path)
+
+
+def load_document(path: str | os.PathLike[str]) -> Document:
+    """Read and parse in one call (for the CLI's non-UI commands and tests)."""
+    return parse_article(read_article(path))

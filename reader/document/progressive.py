@@ -1,0 +1,88 @@
+"""Showing the part being read before the whole article is parsed.
+
+A reading position is kept as (source line of the block, offset into the
+block): unlike a plain offset it can be found in a preview made of a few chunks
+of the source, and it survives the swap to the whole document.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+from reader.document.loader import ArticleSource, parse_article
+from reader.document.markdown import parse_markdown, split_chunks
+from reader.document.model import Document
+
+#: Articles up to this many characters are parsed whole before the first screen.
+PREVIEW_THRESHOLD = 160_000
+#: Lines of plain text around the reading position that a preview parses.
+PLAIN_PREVIEW_LINES = 600
+
+
+def needs_preview(source: ArticleSource) -> bool:
+    return len(source.text) > PREVIEW_THRESHOLD
+
+
+def preview_document(source: ArticleSource, line: int = 0) -> Document:
+    """A quickly parsed part of the article around source ``line``.
+
+    Its blocks carry absolute source lines, so ``locate`` works on it as on the
+    whole document; it has ``complete=False``.
+    """
+    if source.format == "markdown":
+        chunks = split_chunks(source.text)
+        first_lines = [chunk.first_line for chunk in chunks]
+        index = max(0, bisect_right(first_lines, line) - 1)
+        stop = min(len(chunks), index + 2)
+        return parse_markdown(source.text, source.path, chunks=chunks, only=range(index, stop))
+    from reader.document.plaintext import parse_plaintext
+
+    lines = source.text.splitlines(keepends=True)
+    first = max(0, line - PLAIN_PREVIEW_LINES // 3)
+    while first > 0 and lines[first - 1].strip():
+        first -= 1  # start at a paragraph boundary where there is one nearby
+        if line - first > PLAIN_PREVIEW_LINES:
+            break
+    window = "".join(lines[first : first + PLAIN_PREVIEW_LINES])
+    document = parse_plaintext(window, source.path)
+    for block in document.blocks:
+        block.source_line += first
+    document.complete = False
+    return document
+
+
+def whole_document(source: ArticleSource) -> Document:
+    return parse_article(source)
+
+
+def position_of(document: Document, offset: int) -> dict[str, int]:
+    """The storable reading position of ``offset`` in ``document``."""
+    if not document.blocks:
+        return {"line": 0, "delta": 0, "offset": 0}
+    block = document.blocks[document.block_index_at(offset)]
+    return {
+        "line": block.source_line,
+        "delta": max(0, offset - block.start),
+        "offset": offset,
+    }
+
+
+def locate(document: Document, position: dict | None) -> int:
+    """The offset in ``document`` of a stored position (0 when it cannot be found)."""
+    if not position or not document.blocks:
+        return 0
+    try:
+        line = int(position.get("line", 0))
+        delta = int(position.get("delta", 0))
+    except (TypeError, ValueError):
+        return 0
+    lines = [block.source_line for block in document.blocks]
+    index = bisect_right(lines, line) - 1
+    if index < 0:
+        index = bisect_left(lines, line)
+        index = min(index, len(document.blocks) - 1)
+        return document.blocks[index].start
+    block = document.blocks[index]
+    if block.source_line != line:
+        return block.start
+    return min(block.start + delta, max(block.start, block.end - 1))

@@ -1,0 +1,237 @@
+"""The reading screen: status line, contents panel, the article, search and footer.
+
+It owns loading (a quick preview around the saved position, then the whole
+article from a worker), keeps the status line and the contents panel in step
+with the cursor, and saves the reading position.
+"""
+
+from __future__ import annotations
+
+import os
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Tree
+from textual.worker import get_current_worker
+
+from reader.document.layout import Layout, layout_document
+from reader.document.loader import ArticleSource
+from reader.document.markdown import quick_title
+from reader.document.model import Document
+from reader.document.progressive import (
+    locate,
+    needs_preview,
+    position_of,
+    preview_document,
+    whole_document,
+)
+from reader.widgets.article_view import ArticleView
+from reader.widgets.outline import OutlineTree
+from reader.widgets.search_bar import SearchBar
+from reader.widgets.status_bar import StatusBar, minutes_left
+
+#: Seconds of stillness before the reading position is written to the store.
+SAVE_DELAY = 1.5
+
+
+class ReadingScreen(Screen[None]):
+    """Reads one article."""
+
+    BINDINGS = [
+        Binding("t", "toggle_outline", "Contents", id="outline.toggle",
+                tooltip="Show or hide the table of contents"),
+        Binding("slash", "open_search", "Search", id="search.open",
+                tooltip="Search the article's text"),
+    ]
+
+    def __init__(
+        self,
+        source: ArticleSource,
+        store,
+        *,
+        reading_width: int = 80,
+        show_outline: bool = False,
+    ) -> None:
+        super().__init__()
+        self.show_outline = show_outline
+        self.source = source
+        self.store = store
+        self._reading_width = reading_width
+        self.article_id: str | None = None
+        self._total_lines = max(1, source.text.count("\n") + 1)
+        self._words = 0
+        self._save_timer = None
+        self._saved_position: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        self._view = ArticleView(reading_width=self._reading_width, id="article")
+        yield StatusBar(id="status")
+        with Horizontal(id="body"):
+            yield OutlineTree(id="outline")
+            yield self._view
+        search = SearchBar(id="search")
+        search.display = False
+        yield search
+        yield Footer()
+
+    @property
+    def view(self) -> ArticleView:
+        return self._view
+
+    # ----------------------------------------------------------------- loading
+    def on_mount(self) -> None:
+        source = self.source
+        self.query_one(StatusBar).title = self._initial_title()
+        self.query_one(OutlineTree).display = self.show_outline
+        position = self._open_in_store()
+        view = self.view
+        view.focus()
+        if needs_preview(source):
+            line = int(position.get("line", 0)) if position else 0
+            preview = preview_document(source, line)
+            self._show(preview, locate(preview, position))
+            self.query_one(StatusBar).note = "loading…"
+            self._load_whole(source, position)
+        else:
+            document = whole_document(source)
+            self._show(document, locate(document, position))
+        for warning in source.warnings:
+            self.notify(warning, severity="warning", timeout=8)
+
+    def _initial_title(self) -> str:
+        if self.source.format == "markdown":
+            return quick_title(self.source.text, self.source.path)
+        from reader.document.plaintext import parse_plaintext
+
+        return parse_plaintext(self.source.text[:4000], self.source.path).title
+
+    def _open_in_store(self) -> dict | None:
+        """Register the article and fetch its saved position; reading goes on without."""
+        try:
+            article = self.store.upsert_article(
+                fingerprint=self.source.fingerprint,
+                path=os.path.abspath(self.source.path),
+                title=self.query_one(StatusBar).title,
+            )
+            self.article_id = article["id"]
+            return self.store.get_position(self.article_id)
+        except Exception as error:  # the store explains itself; reading must go on
+            self.notify(f"Reading position not available: {error}", severity="warning",
+                        timeout=8)
+            return None
+
+    def _show(self, document: Document, offset: int) -> None:
+        # Until the whole article is parsed, estimate words from its size.
+        self._words = document.word_count if document.complete else len(self.source.text) // 6
+        self.query_one(StatusBar).title = document.title
+        self.query_one(OutlineTree).set_document(document)
+        self.view.set_document(document, offset)
+
+    @work(thread=True, exclusive=True, group="parse")
+    def _load_whole(self, source: ArticleSource, position: dict | None) -> None:
+        document = whole_document(source)
+        width = self.view.text_width()
+        layout = layout_document(document, width)
+        words = document.word_count
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._whole_ready, document, layout, words)
+
+    def _whole_ready(self, document: Document, layout: Layout, words: int) -> None:
+        view = self.view
+        position = position_of(view.document, view.cursor_offset)
+        self._words = words
+        self.query_one(OutlineTree).set_document(document)
+        status = self.query_one(StatusBar)
+        status.title = document.title
+        status.note = ""
+        view.replace_document(document, locate(document, position), layout)
+
+    # ------------------------------------------------------------ following
+    @on(ArticleView.CursorMoved)
+    def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+        document = event.view.document
+        offset = event.offset
+        status = self.query_one(StatusBar)
+        section = document.section_index_at(offset)
+        status.section = document.sections[section].title if section is not None else ""
+        if document.complete and document.text:
+            fraction = offset / len(document.text)
+        elif document.blocks:
+            line = document.blocks[document.block_index_at(offset)].source_line
+            fraction = line / self._total_lines
+        else:
+            fraction = 0.0
+        status.percent = round(fraction * 100)
+        status.minutes = minutes_left(self._words, fraction)
+        self.query_one(OutlineTree).mark_section(section)
+        self._schedule_save()
+
+    @on(ArticleView.SearchChanged)
+    def _search_changed(self, event: ArticleView.SearchChanged) -> None:
+        status = self.query_one(StatusBar)
+        if event.total:
+            status.note = f"match {event.current}/{event.total}" if event.current else (
+                f"{event.total} matches")
+        else:
+            status.note = "no matches" if self.view._query else ""
+
+    @on(Tree.NodeSelected, "#outline")
+    def _section_chosen(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.view.go_to_section(event.node.data)
+
+    # ------------------------------------------------------------- position
+    def _schedule_save(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.save_position)
+
+    def save_position(self) -> None:
+        """Write the reading position to the store (quietly skipped if it cannot)."""
+        if self.article_id is None or not self.view.document.blocks:
+            return
+        position = position_of(self.view.document, self.view.cursor_offset)
+        if position == self._saved_position:
+            return
+        try:
+            self.store.set_position(self.article_id, position)
+            self._saved_position = position
+        except Exception as error:  # never lose the reader's session over a position
+            self.notify(f"Could not save the reading position: {error}", severity="warning")
+
+    def on_unmount(self) -> None:
+        self.save_position()
+
+    # -------------------------------------------------------------- actions
+    def action_toggle_outline(self) -> None:
+        outline = self.query_one(OutlineTree)
+        outline.display = not outline.display
+        if outline.display:
+            outline.mark_section(self.view.document.section_index_at(self.view.cursor_offset))
+        else:
+            self.view.focus()
+
+    def action_open_search(self) -> None:
+        self.query_one(SearchBar).open()
+
+    def action_article(self, action: str) -> None:
+        """Run an ArticleView action (for the command palette)."""
+        method = getattr(self.view, f"action_{action}", None)
+        if method is not None:
+            method()
+
+    @on(SearchBar.Search)
+    def _run_search(self, event: SearchBar.Search) -> None:
+        count = self.view.search(event.query)
+        self.query_one(SearchBar).display = False
+        self.view.focus()
+        if event.query.strip() and not count:
+            self.notify(f"No match for “{event.query.strip()}”", severity="warning", timeout=3)
+
+    @on(SearchBar.Closed)
+    def _search_closed(self) -> None:
+        self.view.focus()

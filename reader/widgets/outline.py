@@ -1,0 +1,63 @@
+"""The table of contents: the article's headings as a tree."""
+
+from __future__ import annotations
+
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from reader.document.model import Document
+
+
+class OutlineTree(Tree[int]):
+    """Headings as a tree; each node's data is the section's index.
+
+    Selecting a node (enter or click) posts Tree.NodeSelected; the screen jumps
+    the article there. ``mark_section`` follows the reader without stealing focus.
+    """
+
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("Contents", id=id, classes=classes)
+        self.show_root = False
+        self.guide_depth = 2
+        self._section_nodes: list[TreeNode[int]] = []
+        self._marked = -1
+
+    def set_document(self, document: Document) -> None:
+        """Rebuild the tree from the document's sections."""
+        self.clear()
+        self._section_nodes = []
+        self._marked = -1
+        parents: dict[int | None, TreeNode[int]] = {None: self.root}
+        for index, section in enumerate(document.sections):
+            parent = parents.get(section.parent, self.root)
+            node = parent.add(section.title or "(untitled)", data=index, expand=True,
+                              allow_expand=False)
+            parents[index] = node
+            self._section_nodes.append(node)
+        for node in self._section_nodes:
+            if node.children:
+                node.allow_expand = True
+        if not self._section_nodes:
+            self.root.add_leaf("(no headings)")
+
+    @property
+    def marked_section(self) -> int:
+        return self._marked
+
+    def mark_section(self, index: int | None) -> None:
+        """Show ``index`` as the section being read (the cursor line), unless the
+        reader is browsing the tree themselves."""
+        index = -1 if index is None else index
+        if index == self._marked or not (0 <= index < len(self._section_nodes)):
+            self._marked = index
+            return
+        self._marked = index
+        if self.has_focus:
+            return
+        node = self._section_nodes[index]
+        parent = node.parent
+        while parent is not None:
+            parent.expand()
+            parent = parent.parent
+        self.move_cursor(node, animate=False)
