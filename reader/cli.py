@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from reader import __version__
-from reader.document.loader import ArticleError, load_document, read_article
+from reader.document.loader import ArticleError, parse_article, read_article
 from reader.resources import default_article
 
 EXIT_USAGE = 2
@@ -60,7 +60,10 @@ def _outline_parser() -> argparse.ArgumentParser:
 
 
 def outline_command(args: argparse.Namespace) -> int:
-    document = load_document(args.article)
+    source = read_article(args.article)
+    for warning in source.warnings:
+        print(f"readmark: warning: {warning}", file=sys.stderr)
+    document = parse_article(source)
     lines = [("  " * depth) + title for depth, title in document.outline()]
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")

@@ -288,8 +288,11 @@ def _join_lines(lines: list[str]) -> str:
             continue
         if parts:
             prev = parts[-1]
-            if prev[-1] in "-—–" and len(prev) > 1 and not prev[-2].isspace() and (
-                prev[-1] != "-" or prev[-2].isalpha() or prev[-2] == "-"
+            if (
+                prev[-1] in "-—–"
+                and len(prev) > 1
+                and not prev[-2].isspace()
+                and (prev[-1] != "-" or prev[-2].isalpha() or prev[-2] == "-")
             ):
                 parts[-1] = prev + line
                 continue
@@ -473,18 +476,24 @@ class _Segmenter:
         return self.units
 
     def _mark_list_runs(self) -> None:
-        """Bullets next to other items are plainly lists; mark them so."""
+        """Mark items that plainly belong to a list, so they are never taken as headings.
+
+        A numbered line counts as part of a list when an item precedes it, or
+        when a numbered item or a deeper (nested) item follows it; a lone
+        ``1. Origins`` above bullets of its own depth may still be a heading.
+        """
         units = self.units
         for position, unit in enumerate(units):
             if unit.kind is not BlockKind.LIST_ITEM:
                 continue
-            for other in (position - 1, position + 1):
-                if (
-                    0 <= other < len(units)
-                    and units[other].kind is BlockKind.LIST_ITEM
-                    and (unit.number is None or units[other].number is None)
-                ):
-                    unit.in_list = True
+            before = units[position - 1] if position else None
+            after = units[position + 1] if position + 1 < len(units) else None
+            if before is not None and before.kind is BlockKind.LIST_ITEM:
+                unit.in_list = True
+            elif after is not None and after.kind is BlockKind.LIST_ITEM:
+                unit.in_list = (
+                    unit.number is None or after.number is not None or after.depth > unit.depth
+                )
 
     # -- hard-wrapped paragraphs
 
@@ -512,6 +521,7 @@ class _Segmenter:
                 self.units.append(self._code_unit(run))
                 continue
             self._hard_run(run)
+        self._mark_list_runs()
         return self.units
 
     def _break_before(self, run: list[int], position: int, current: list[int]) -> bool:
@@ -542,7 +552,6 @@ class _Segmenter:
         item: _Unit | None = None
         item_lines: list[str] = []
         stack: list[int] = []
-        items_in_run: list[_Unit] = []
 
         def flush() -> None:
             nonlocal item, item_lines, current
@@ -592,7 +601,6 @@ class _Segmenter:
             ):
                 flush()
                 item = self._list_unit(index, match, stack)
-                items_in_run.append(item)
                 item_lines = [match.group("body")]
                 continue
             if item is not None:
@@ -609,9 +617,6 @@ class _Segmenter:
                 flush()
             current.append(index)
         flush()
-        if len(items_in_run) > 1:
-            for unit in items_in_run:
-                unit.in_list = True
 
 
 # --------------------------------------------------------------------------- classification
@@ -641,9 +646,7 @@ def _classify(units: list[_Unit], has_front_title: bool) -> tuple[int | None, li
         if unit.underline:
             base = heading_shape(unit.text)
             rank = _RANK_UNDER_EQ if unit.underline == "=" else _RANK_UNDER_DASH
-            shapes[position] = HeadingShape(
-                rank, True, True, base.titleable if base else True
-            )
+            shapes[position] = HeadingShape(rank, True, True, base.titleable if base else True)
             continue
         if not unit.single or unit.quote:
             continue

@@ -4,7 +4,7 @@ The reader moves sentence by sentence, so a wrong break is visible at once: a
 cursor stopping after "Dr." or "e.g." feels broken, while a sentence that runs
 a little long is barely noticed.  The rules therefore lean towards *not*
 breaking when in doubt.  Everything is done with offsets into the original
-text (no copies of the article) and one compiled regex that only stops at
+text (no copies of the article) and a compiled regex that only stops at
 plausible sentence ends, because the splitter runs over every paragraph of
 multi-megabyte articles while the document is being built.
 """

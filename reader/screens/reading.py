@@ -94,7 +94,9 @@ class ReadingScreen(Screen[None]):
             preview = preview_document(source, line)
             self._show(preview, locate(preview, position))
             self.query_one(StatusBar).note = "loading…"
-            self._load_whole(source, position)
+            # Parse the rest once the first screen is painted, so it does not compete
+            # with it for the interpreter.
+            self.call_after_refresh(self._load_whole, source)
         else:
             document = whole_document(source)
             self._show(document, locate(document, position))
@@ -131,7 +133,7 @@ class ReadingScreen(Screen[None]):
         self.view.set_document(document, offset)
 
     @work(thread=True, exclusive=True, group="parse")
-    def _load_whole(self, source: ArticleSource, position: dict | None) -> None:
+    def _load_whole(self, source: ArticleSource) -> None:
         document = whole_document(source)
         width = self.view.text_width()
         layout = layout_document(document, width)
@@ -158,7 +160,8 @@ class ReadingScreen(Screen[None]):
         section = document.section_index_at(offset)
         status.section = document.sections[section].title if section is not None else ""
         if document.complete and document.text:
-            fraction = offset / len(document.text)
+            span = event.view.cursor_span
+            fraction = (span[1] if span else offset) / len(document.text)
         elif document.blocks:
             line = document.blocks[document.block_index_at(offset)].source_line
             fraction = line / self._total_lines

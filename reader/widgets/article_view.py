@@ -183,8 +183,11 @@ class ArticleView(ScrollView, can_focus=True):
         return None
 
     # ------------------------------------------------------------------- layout
+    def _content_width(self) -> int:
+        return self.scrollable_content_region.width or self.size.width
+
     def _text_width(self) -> int:
-        available = self.scrollable_content_region.width or self.size.width
+        available = self._content_width()
         return max(MIN_READING_WIDTH - 10, min(self.reading_width, max(available - 2, 1)))
 
     def _relayout(self, *, keep_offset: int, top_row: int | None) -> None:
@@ -214,7 +217,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _install_layout(self, layout: Layout, keep_offset: int, top_row: int | None) -> None:
         self.layout_ = layout
         self._strip_cache.clear()
-        self.virtual_size = Size(self.size.width, len(layout))
+        self.virtual_size = Size(layout.width, len(layout))
         index = self.document.sentence_index_at(keep_offset)
         self.set_reactive(ArticleView.cursor_index, index)
         line = self._cursor_line()
@@ -229,7 +232,7 @@ class ArticleView(ScrollView, can_focus=True):
             top_row = self._cursor_line() - round(self.scroll_offset.y) if len(self.layout_) else None
             self._relayout(keep_offset=self.cursor_offset, top_row=top_row)
         else:
-            self.virtual_size = Size(self.size.width, len(self.layout_))
+            self.virtual_size = Size(self.layout_.width, len(self.layout_))
             self._strip_cache.clear()
 
     def watch_reading_width(self) -> None:
@@ -266,7 +269,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _render_strip(self, index: int) -> Strip:
         layout = self.layout_
         base = self.rich_style
-        margin = max(0, (self.size.width - layout.width) // 2)
+        margin = max(0, (self._content_width() - layout.width) // 2)
         block_index = layout.blocks[index]
         if block_index < 0:
             return Strip([Segment(" " * margin, base)] if margin else [], margin)
@@ -558,7 +561,7 @@ class ArticleView(ScrollView, can_focus=True):
         if not (0 <= line < len(layout)) or layout.blocks[line] < 0:
             return None
         block = self.document.blocks[layout.blocks[line]]
-        margin = max(0, (self.size.width - layout.width) // 2)
+        margin = max(0, (self._content_width() - layout.width) // 2)
         column = x + round(self.scroll_offset.x) - margin - block_prefix_width(block)
         start, end = layout.starts[line], layout.ends[line]
         return max(start, min(end - 1 if end > start else start, start + column))

@@ -48,16 +48,14 @@ class OutlineTree(Tree[int]):
     def mark_section(self, index: int | None) -> None:
         """Show ``index`` as the section being read (the cursor line), unless the
         reader is browsing the tree themselves."""
-        index = -1 if index is None else index
-        if index == self._marked or not (0 <= index < len(self._section_nodes)):
-            self._marked = index
+        self._marked = -1 if index is None else index
+        if not (0 <= self._marked < len(self._section_nodes)) or self.has_focus:
             return
-        self._marked = index
-        if self.has_focus:
-            return
-        node = self._section_nodes[index]
-        parent = node.parent
-        while parent is not None:
-            parent.expand()
-            parent = parent.parent
-        self.move_cursor(node, animate=False)
+        node = self._section_nodes[self._marked]
+        if self.cursor_node is not node:
+            # Tree lines are built on the next refresh; a new node has none before that.
+            self.call_after_refresh(self._move_to, self._marked)
+
+    def _move_to(self, index: int) -> None:
+        if index == self._marked and not self.has_focus:
+            self.move_cursor(self._section_nodes[index], animate=False)

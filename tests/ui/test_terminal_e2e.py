@@ -1,0 +1,76 @@
+"""The installed `readmark` command in a real terminal (tmux): open, move, quit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+TMUX = shutil.which("tmux")
+
+
+def _readmark() -> str:
+    beside = Path(sys.executable).parent / "readmark"
+    return str(beside) if beside.exists() else (shutil.which("readmark") or "readmark")
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+
+
+def _wait_for(session: str, predicate, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = _tmux("capture-pane", "-p", "-t", session)
+        if predicate(screen):
+            return screen
+        time.sleep(0.05)
+    raise AssertionError(f"timed out; the screen was:\n{screen}")
+
+
+@pytest.fixture
+def session():
+    if TMUX is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is required for the end-to-end test (.ci/run installs it)")
+        pytest.skip("tmux is not installed")
+    name = f"readmark-test-{uuid.uuid4().hex[:8]}"
+    yield name
+    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def test_installed_command_opens_navigates_and_quits(session, article_path, tmp_path):
+    db = tmp_path / "e2e.json"
+    command = f"{_readmark()} {article_path} --db {db}"
+    _tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
+    _tmux("set-option", "-t", session, "remain-on-exit", "on")
+    screen = _wait_for(session, lambda s: "Test Article" in s and "%" in s)
+    first_line = screen.splitlines()[0]
+    assert "Test Article" in first_line and "min left" in first_line
+    assert "The opening paragraph sets the scene." in screen
+
+    _tmux("send-keys", "-t", session, "]")
+    screen = _wait_for(session, lambda s: "First Section" in s.splitlines()[0])
+
+    _tmux("send-keys", "-t", session, "t")
+    screen = _wait_for(session, lambda s: "Second Section" in s and "Last Section" in s)
+
+    _tmux("send-keys", "-t", session, "q")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        dead = _tmux("display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}")
+        if dead.startswith("1"):
+            break
+        time.sleep(0.05)
+    assert dead.split() == ["1", "0"], f"readmark did not exit cleanly: {dead!r}"
+    assert "Traceback" not in _tmux("capture-pane", "-p", "-t", session)
+    assert db.exists()  # the reading position was saved
