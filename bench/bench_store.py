@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -30,8 +31,8 @@ import filelock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reader import store as store_mod  # noqa: E402
-from reader.store import Store  # noqa: E402
+from reader import store as store_mod
+from reader.store import Store
 
 TARGET_MS = 20.0
 NOW = "2025-01-01T12:00:00.000+00:00"
@@ -40,18 +41,24 @@ NOW = "2025-01-01T12:00:00.000+00:00"
 def make_annotation(rng: random.Random, article_id: str) -> dict:
     """A realistic annotation of about 600 bytes of JSON."""
     start = rng.randrange(0, 200_000)
-    words = " ".join(rng.choice(["reading", "margin", "notes", "argument", "the", "of"])
-                     for _ in range(14))
+    words = " ".join(
+        rng.choice(["reading", "margin", "notes", "argument", "the", "of"]) for _ in range(14)
+    )
     return {
         "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "article_id": article_id,
         "selectors": [
-            {"type": "TextQuoteSelector", "exact": words, "prefix": words[:32],
-             "suffix": words[-32:]},
+            {
+                "type": "TextQuoteSelector",
+                "exact": words,
+                "prefix": words[:32],
+                "suffix": words[-32:],
+            },
             {"type": "TextPositionSelector", "start": start, "end": start + len(words)},
         ],
         "color": rng.choice(["yellow", "green", "blue", "pink"]),
-        "note": "A thought about this passage, kept for later review." if rng.random() < 0.5
+        "note": "A thought about this passage, kept for later review."
+        if rng.random() < 0.5
         else "",
         "tags": rng.sample(["idea", "quote", "todo", "question", "key"], 2),
         "created": NOW,
@@ -66,9 +73,14 @@ def build(folder: Path, n_annotations: int, n_articles: int, seed: int = 1):
     articles = {}
     for i in range(n_articles):
         aid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        articles[aid] = {"id": aid, "fingerprint": f"sha256:{i:064x}",
-                         "path": f"/home/reader/articles/article-{i}.md",
-                         "title": f"Article number {i}", "created": NOW, "last_opened": NOW}
+        articles[aid] = {
+            "id": aid,
+            "fingerprint": f"sha256:{i:064x}",
+            "path": f"/home/reader/articles/article-{i}.md",
+            "title": f"Article number {i}",
+            "created": NOW,
+            "last_opened": NOW,
+        }
     ids = list(articles)
     per_article: dict[str, dict[str, dict]] = {aid: {} for aid in ids}
     for i in range(n_annotations):
@@ -163,10 +175,12 @@ def run_ops(add, edit, delete, ids: dict[str, list[str]], samples: int, seed: in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=200, help="changes per op, per-article")
-    parser.add_argument("--single-samples", type=int, default=25,
-                        help="changes per op, single-file (slow)")
-    parser.add_argument("--sizes", default="10000x100,50000x500",
-                        help="annotations x articles, comma separated")
+    parser.add_argument(
+        "--single-samples", type=int, default=25, help="changes per op, single-file (slow)"
+    )
+    parser.add_argument(
+        "--sizes", default="10000x100,50000x500", help="annotations x articles, comma separated"
+    )
     args = parser.parse_args()
 
     rows = []
@@ -176,6 +190,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
             print(f"building {n_ann:,} annotations over {n_art} articles ...", flush=True)
             chosen, single, ids, single_size = build(Path(tmp), n_ann, n_art)
+            if hasattr(os, "sync"):
+                os.sync()  # keep the build's writeback from slowing the timed fsyncs
 
             # --- chosen layout, through the real Store
             t0 = time.perf_counter()
@@ -184,11 +200,18 @@ def main() -> None:
             cold_counts = timed(store.annotation_counts)  # parses every file once
             warm_counts = timed(store.annotation_counts)
             backup_ms = timed(store.backup)
-            first_write = timed(lambda: store.set_position(ids and next(iter(ids)),
-                                                           {"offset": 1, "line": 1, "delta": 0}))
-            result = run_ops(store.add_annotation, store.update_annotation,
-                             store.delete_annotation, {k: list(v) for k, v in ids.items()},
-                             args.samples, seed=2)
+            first_article = next(iter(ids))
+            position = {"offset": 1, "line": 1, "delta": 0}
+            first_write = timed(lambda: store.set_position(first_article, position))  # noqa: B023
+            result = run_ops(
+                store.add_annotation,
+                store.update_annotation,
+                store.delete_annotation,
+                {k: list(v) for k, v in ids.items()},
+                args.samples,
+                seed=2,
+            )
+            store.annotation_counts()  # refreshes counts.json
             store.close()
             reopened = Store(chosen)
             reopen_counts = timed(reopened.annotation_counts)  # from counts.json
@@ -203,15 +226,23 @@ def main() -> None:
 
             # --- comparison layout
             layout = SingleFileLayout(single)
-            result = run_ops(layout.add, layout.edit, layout.delete,
-                             {k: list(v) for k, v in ids.items()}, args.single_samples, seed=2)
+            result = run_ops(
+                layout.add,
+                layout.edit,
+                layout.delete,
+                {k: list(v) for k, v in ids.items()},
+                args.single_samples,
+                seed=2,
+            )
             for op, samples in result.items():
                 rows.append((spec, "single-file", op, *summary(samples), len(samples)))
             notes.append(f"{spec}: single file is {single_size / 1e6:.1f} MB")
 
     print()
-    print(f"{'size':<12}{'layout':<13}{'op':<8}{'median ms':>10}{'p95 ms':>9}{'n':>5}"
-          f"{'':>3}target {TARGET_MS:g} ms")
+    print(
+        f"{'size':<12}{'layout':<13}{'op':<8}{'median ms':>10}{'p95 ms':>9}{'n':>5}"
+        f"{'':>3}target {TARGET_MS:g} ms"
+    )
     print("-" * 66)
     for spec, layout_name, op, median, p95, n in rows:
         ok = "ok" if median <= TARGET_MS else "TOO SLOW"

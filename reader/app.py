@@ -54,10 +54,10 @@ class ReadmarkApp(App[None]):
             return
         groups = [
             ("Reading", describe_bindings(ArticleView.BINDINGS)),
-            ("Panels and search", describe_bindings(ReadingScreen.BINDINGS)
-             + describe_bindings(SearchBar.BINDINGS)),
-            ("Application", describe_bindings(self.BINDINGS)
-             + [("ctrl+p", "Command palette: every command by name, themes")]),
+            ("Panels and search", [*describe_bindings(ReadingScreen.BINDINGS),
+                                   *describe_bindings(SearchBar.BINDINGS)]),
+            ("Application", [*describe_bindings(self.BINDINGS),
+                             ("ctrl+p", "Command palette: every command by name, themes")]),
         ]
         self.push_screen(HelpScreen(groups))
 

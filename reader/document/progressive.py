@@ -15,8 +15,9 @@ from reader.document.model import Document
 
 #: Articles up to this many characters are parsed whole before the first screen.
 PREVIEW_THRESHOLD = 160_000
-#: Lines of plain text around the reading position that a preview parses.
-PLAIN_PREVIEW_LINES = 600
+#: Characters of plain text a preview parses before and after the reading position.
+PLAIN_PREVIEW_BEFORE = 8_000
+PLAIN_PREVIEW_AFTER = 40_000
 
 
 def needs_preview(source: ArticleSource) -> bool:
@@ -37,18 +38,33 @@ def preview_document(source: ArticleSource, line: int = 0) -> Document:
         return parse_markdown(source.text, source.path, chunks=chunks, only=range(index, stop))
     from reader.document.plaintext import parse_plaintext
 
-    lines = source.text.splitlines(keepends=True)
-    first = max(0, line - PLAIN_PREVIEW_LINES // 3)
-    while first > 0 and lines[first - 1].strip():
-        first -= 1  # start at a paragraph boundary where there is one nearby
-        if line - first > PLAIN_PREVIEW_LINES:
-            break
-    window = "".join(lines[first : first + PLAIN_PREVIEW_LINES])
-    document = parse_plaintext(window, source.path)
+    text = source.text
+    at = _line_offset(text, line)
+    # Start at a paragraph boundary a little before the position, end well after it.
+    cut = max(0, at - PLAIN_PREVIEW_BEFORE)
+    paragraph = text.rfind("\n\n", 0, cut)
+    if paragraph >= 0 and cut - paragraph < 3 * PLAIN_PREVIEW_BEFORE:
+        first = paragraph + 2
+    else:
+        first = text.rfind("\n", 0, cut) + 1
+    end = text.find("\n", min(len(text), at + PLAIN_PREVIEW_AFTER))
+    end = len(text) if end < 0 else end
+    document = parse_plaintext(text[first:end], source.path)
+    base_line = text.count("\n", 0, first)
     for block in document.blocks:
-        block.source_line += first
+        block.source_line += base_line
     document.complete = False
     return document
+
+
+def _line_offset(text: str, line: int) -> int:
+    """Character offset where 0-based ``line`` starts (the end, past the last line)."""
+    offset = 0
+    for _ in range(line):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return len(text)
+    return offset
 
 
 def whole_document(source: ArticleSource) -> Document:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import pairwise
 
 from rich.segment import Segment
 from rich.style import Style
@@ -229,7 +230,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         if self.layout_.width != self._text_width() or not len(self.layout_):
-            top_row = self._cursor_line() - round(self.scroll_offset.y) if len(self.layout_) else None
+            top_row = None
+            if len(self.layout_):
+                top_row = self._cursor_line() - round(self.scroll_offset.y)
             self._relayout(keep_offset=self.cursor_offset, top_row=top_row)
         else:
             self.virtual_size = Size(self.layout_.width, len(self.layout_))
@@ -338,7 +341,7 @@ class ArticleView(ScrollView, can_focus=True):
                 points.add(mark_end)
         ordered = sorted(points)
         segments: list[Segment] = []
-        for left, right in zip(ordered, ordered[1:]):
+        for left, right in pairwise(ordered):
             names = tuple(name for s, e, name in marks if s <= left and e >= right)
             piece_style = style + _combine(self, names) if names else style
             segments.append(Segment(_clean(text[left:right]), piece_style))

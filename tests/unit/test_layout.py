@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,7 +50,7 @@ def test_wrapping_keeps_every_word_in_order_within_the_width(parts, width, gap):
     for start, end in lines:
         assert text[start:end] == text[start:end].strip(" ")
     # Offsets are ordered and never overlap.
-    for (_, end), (start, _) in zip(lines, lines[1:]):
+    for (_, end), (start, _) in pairwise(lines):
         assert end <= start
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -162,7 +164,7 @@ def test_chunks_cut_only_between_blocks():
     chunks = split_chunks(source, size=4000)
     assert len(chunks) > 10
     assert chunks[0].start == 0 and chunks[-1].end == len(source)
-    for before, after in zip(chunks, chunks[1:]):
+    for before, after in pairwise(chunks):
         assert before.end == after.start
         assert source[after.start - 1] == "\n" and source[after.start - 2] == "\n"
         assert source.count("\n", 0, after.start) == after.first_line
