@@ -221,7 +221,8 @@ def main() -> None:
             notes.append(
                 f"{spec}: open {open_ms:.1f} ms; annotation_counts cold {cold_counts:.0f} ms, "
                 f"warm {warm_counts:.1f} ms, after reopen (cached) {reopen_counts:.1f} ms; "
-                f"one backup {backup_ms:.0f} ms; first write {first_write:.1f} ms"
+                f"one backup {backup_ms:.0f} ms; first write of the day (makes the daily "
+                f"backup) {first_write:.0f} ms"
             )
 
             # --- comparison layout

@@ -224,7 +224,8 @@ class ArticleView(ScrollView, can_focus=True):
         line = self._cursor_line()
         if top_row is None:
             top_row = min(3, self.size.height // 4) if line > 3 else line
-        self.scroll_to(y=max(0, line - top_row), animate=False, immediate=True)
+        top_row = max(0, min(top_row, self._height() - 1))
+        self._scroll_y_to(max(0, line - top_row))
         self.refresh()
         self.post_message(self.CursorMoved(self, self.cursor_offset))
 
@@ -387,25 +388,32 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor_index = self.document.sentence_index_at(offset)
         self._scroll_to_cursor(top=top)
 
+    def _height(self) -> int:
+        return self.scrollable_content_region.height or self.size.height
+
+    def _scroll_y_to(self, y: int) -> None:
+        # force: right after a new layout Textual has not yet decided the view can scroll.
+        self.scroll_to(y=max(0, y), animate=False, immediate=True, force=True)
+
     def _scroll_to_cursor(self, *, top: bool = False) -> None:
         span = self.cursor_span
         if span is None or not len(self.layout_):
             return
         lines = self.layout_.lines_for(*span)
-        height = self.scrollable_content_region.height or self.size.height
+        height = self._height()
         scroll_y = round(self.scroll_offset.y)
         if top:
-            self.scroll_to(y=max(0, lines.start - 2), animate=False, immediate=True)
+            self._scroll_y_to(max(0, lines.start - 2))
         elif lines.start < scroll_y:
-            self.scroll_to(y=lines.start, animate=False, immediate=True)
+            self._scroll_y_to(lines.start)
         elif lines.stop > scroll_y + height:
             target = min(lines.start, lines.stop - height)
-            self.scroll_to(y=max(0, target), animate=False, immediate=True)
+            self._scroll_y_to(max(0, target))
 
     def _sentence_in_view(self, *, last: bool = False) -> int:
         """First (or last) sentence whose start is on screen."""
         layout = self.layout_
-        height = self.scrollable_content_region.height or self.size.height
+        height = self._height()
         top = round(self.scroll_offset.y)
         bottom = min(len(layout), top + height) - 1
         if last:
@@ -427,7 +435,7 @@ class ArticleView(ScrollView, can_focus=True):
         span = self.cursor_span
         if span is None or not len(self.layout_):
             return
-        height = self.scrollable_content_region.height or self.size.height
+        height = self._height()
         top = round(new_value)
         line = self.layout_.line_at(span[0])
         if line < top or line >= top + height:
@@ -494,13 +502,13 @@ class ArticleView(ScrollView, can_focus=True):
             self.focus()
 
     def _page(self, direction: int) -> None:
-        height = self.scrollable_content_region.height or self.size.height
+        height = self._height()
         target = round(self.scroll_offset.y) + direction * max(1, height - 1)
         target = max(0, min(target, max(0, len(self.layout_) - height)))
         if target == round(self.scroll_offset.y):
             self._step(direction * self.document.sentence_count)
             return
-        self.scroll_to(y=target, animate=False, immediate=True)
+        self._scroll_y_to(target)
         if self.document.sentence_count:
             self.cursor_index = self._sentence_in_view()
 
@@ -513,13 +521,12 @@ class ArticleView(ScrollView, can_focus=True):
     def action_go_start(self) -> None:
         if self.document.sentence_count:
             self.cursor_index = 0
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_y_to(0)
 
     def action_go_end(self) -> None:
         if self.document.sentence_count:
             self.cursor_index = self.document.sentence_count - 1
-        self.scroll_to(y=max(0, len(self.layout_) - self.size.height), animate=False,
-                       immediate=True)
+        self._scroll_y_to(len(self.layout_) - self._height())
 
     def action_wider(self) -> None:
         self.reading_width += 4
@@ -602,7 +609,7 @@ class ArticleView(ScrollView, can_focus=True):
         height = self.size.height
         top = round(self.scroll_offset.y)
         if lines.start < top or lines.stop > top + height:
-            self.scroll_to(y=max(0, lines.start - height // 3), animate=False, immediate=True)
+            self._scroll_y_to(max(0, lines.start - height // 3))
         self._strip_cache.clear()
         self.refresh()
         self._announce_search()
