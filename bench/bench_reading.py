@@ -151,15 +151,12 @@ class Tmux:
     process dies without cleaning up.
     """
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, env: dict[str, str]) -> None:
         if shutil.which("tmux") is None:
             raise TmuxError("tmux is not installed")
         self.width, self.height = width, height
         self.socket = f"readmark-bench-{os.getpid()}"
         self._count = 0
-        env = {key: value for key, value in os.environ.items()
-               if key not in ("TMUX", "TMUX_PANE", "READMARK_DB")}
-        env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
         watchdog = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
                     f"tmux -L {self.socket} kill-server")
         self._process = subprocess.Popen(
@@ -173,7 +170,9 @@ class Tmux:
         while self._read_block()[1] != [marker]:  # skip the attach's own reply
             pass
         self.command("set-option -g remain-on-exit on")
-        self._socket_path = self.command('display-message -p "#{socket_path}"')[0]
+        server, self._socket_path = self.command(
+            'display-message -p "#{pid} #{socket_path}"')[0].split(" ", 1)
+        self._server_pid = int(server)
 
     def _write(self, line: str) -> None:
         assert self._process.stdin is not None
@@ -246,6 +245,9 @@ class Tmux:
             self._process.wait()
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, check=False)
+        deadline = time.perf_counter() + 5
+        while Path(f"/proc/{self._server_pid}").exists() and time.perf_counter() < deadline:
+            time.sleep(0.02)
         with contextlib.suppress(OSError):
             os.unlink(self._socket_path)  # tmux leaves its socket file behind
 
@@ -318,8 +320,10 @@ def _children(pid: int) -> list[int]:
 class Bench:
     """Runs every measurement; figures go into ``rows``."""
 
-    def __init__(self, args: argparse.Namespace, tmux: Tmux, workdir: Path) -> None:
+    def __init__(self, args: argparse.Namespace, tmux: Tmux, workdir: Path,
+                 env: dict[str, str]) -> None:
         self.args = args
+        self.env = env
         self.tmux = tmux
         self.workdir = workdir
         self.python = args.python
@@ -423,6 +427,8 @@ class Bench:
             raise SystemExit(f"readmark does not start: {launch.error}")
         self.watch([self.python, str(VIEWER_APP), str(article.path)], viewer_first(article),
                    viewer_first(article), "markdown_viewer_app", graceful=False)
+        subprocess.run([self.python, "-m", "reader", "outline", str(article.path)], cwd=ROOT,
+                       env=self.env, capture_output=True, check=False)
 
     def open_article(self, article: Article, reps: int) -> None:
         first, ready, memory = Samples(limit=self.args.timeout), Samples(), Samples()
@@ -503,14 +509,17 @@ class Bench:
         """Time space (page down) from sending the key to the new page on the screen."""
         tmux = self.tmux
         for _ in range(presses):
-            before = self.stable_screen(name)
+            body = self.stable_screen(name)[1:-1]
             started = time.perf_counter()
             tmux.send_keys(name, "space")
+            changed: float | None = None  # when the article rows last changed
             while True:
                 screen = tmux.capture(name)
                 elapsed = time.perf_counter() - started
-                if screen[1] != before[1] and screen[-2] != before[-2] and full_frame(screen):
-                    samples.add(elapsed)
+                if screen[1:-1] != body:
+                    changed, body = elapsed, screen[1:-1]
+                if changed is not None and elapsed - changed > 0.05:
+                    samples.add(changed)
                     break
                 if elapsed > 2.0:
                     samples.add(None)
@@ -544,7 +553,7 @@ class Bench:
         for _ in range(reps):
             started = time.perf_counter()
             done = subprocess.run([self.python, "-m", "reader", "outline", str(article.path)],
-                                  cwd=ROOT, capture_output=True, check=False)
+                                  cwd=ROOT, env=self.env, capture_output=True, check=False)
             samples.add(time.perf_counter() - started)
             if done.returncode:
                 self.rows.append(Row("readmark outline", article.label, "s",
@@ -660,7 +669,7 @@ async def _keypress_figures(
 # ---------------------------------------------------------------------- output
 def _fmt(value: float | None, unit: str, limit: float | None = None) -> str:
     if value is None or math.isinf(value):
-        return f"> {limit:g} s" if limit else "—"
+        return f"> {limit:g} {unit}" if limit else "—"
     if unit == "s":
         return f"{value:.3f} s"
     if unit == "ms":
@@ -765,6 +774,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="seconds before a screen wait gives up (default 60)")
     parser.add_argument("--python", default=sys.executable,
                         help="interpreter that runs the apps (default: this one)")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="keep this environment's bytecode settings for the apps "
+                             "(by default they get a warmed-up cache in the temp folder)")
     parser.add_argument("--show-screens", action="store_true",
                         help="print the captured first screens after the table")
     args = parser.parse_args(argv)
@@ -772,6 +784,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--sizes needs at least one size")
     args.reps = args.reps or (2 if args.quick else 5)
     return args
+
+
+def child_environment(workdir: Path, *, bytecode_cache: bool) -> dict[str, str]:
+    """The apps' environment: UTF-8, no stray data file, and (unless told otherwise)
+    a bytecode cache in the temporary folder, as an installed readmark would have,
+    even where PYTHONDONTWRITEBYTECODE is set; the warm-up run fills it."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("TMUX", "TMUX_PANE", "READMARK_DB")}
+    env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    if bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+    return env
 
 
 def _terminate(signum: int, frame: FrameType | None) -> Any:
@@ -788,11 +813,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"readmark reading benchmark — Python {platform.python_version()}, "
           f"Textual {textual.__version__}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f}, terminal {WIDTH}x{HEIGHT}, "
-          f"{args.reps} repetitions")
+          f"{args.reps} repetitions"
+          + ("" if args.no_bytecode_cache else ", apps run with a warmed bytecode cache"))
     with tempfile.TemporaryDirectory(prefix="readmark-bench-") as temp:
         workdir = Path(temp)
-        tmux = Tmux(WIDTH, HEIGHT)
-        bench = Bench(args, tmux, workdir)
+        env = child_environment(workdir, bytecode_cache=not args.no_bytecode_cache)
+        tmux = Tmux(WIDTH, HEIGHT, env)
+        bench = Bench(args, tmux, workdir, env)
         try:
             bench.log("generating articles …")
             articles = make_articles(workdir, args.sizes, args.plain_sizes)

@@ -30,16 +30,39 @@ class ReadmarkApp(App[None]):
         source: ArticleSource,
         store,
         *,
-        reading_width: int = 80,
-        show_outline: bool = False,
+        reading_width: int | None = None,
+        show_outline: bool | None = None,
     ) -> None:
         super().__init__()
         self.source = source
         self.store = store
-        self.reading_width = reading_width
-        self.show_outline = show_outline
+        self.reading_width = (
+            reading_width if reading_width is not None else self.setting("reading_width", 80)
+        )
+        self.show_outline = (
+            show_outline if show_outline is not None else self.setting("outline", False)
+        )
+
+    def setting(self, key: str, default):
+        """A remembered preference, or ``default`` when there is none or no store."""
+        try:
+            value = self.store.get_setting(key, default)
+        except Exception:  # preferences are a convenience; reading goes on without
+            return default
+        return value if isinstance(value, type(default)) else default
+
+    def remember(self, key: str, value) -> None:
+        """Keep a preference for next time (quietly skipped when the store is read-only)."""
+        try:
+            self.store.set_setting(key, value)
+        except Exception:
+            pass
 
     def on_mount(self) -> None:
+        theme = self.setting("theme", "")
+        if theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, lambda theme: self.remember("theme", theme.name))
         self.push_screen(
             ReadingScreen(self.source, self.store, reading_width=self.reading_width,
                           show_outline=self.show_outline)
@@ -66,8 +89,11 @@ def make_app(
     source: ArticleSource,
     store,
     *,
-    reading_width: int = 80,
-    show_outline: bool = False,
+    reading_width: int | None = None,
+    show_outline: bool | None = None,
 ) -> ReadmarkApp:
-    """Build the app; the CLI and the tests both come through here."""
+    """Build the app; the CLI and the tests both come through here.
+
+    ``reading_width`` and ``show_outline`` default to what the reader chose last time.
+    """
     return ReadmarkApp(source, store, reading_width=reading_width, show_outline=show_outline)

@@ -40,9 +40,9 @@ def _read_parser() -> argparse.ArgumentParser:
         "Run without ARTICLE to open the bundled sample article.",
     )
     parser.add_argument("article", nargs="?", help="a Markdown or plain-text article")
-    parser.add_argument("--width", type=int, default=80, metavar="N",
-                        help="reading width in columns (default 80)")
-    parser.add_argument("--contents", action="store_true",
+    parser.add_argument("--width", type=int, metavar="N",
+                        help="reading width in columns (default: the last one used, else 80)")
+    parser.add_argument("--contents", action="store_true", default=None,
                         help="start with the table of contents shown")
     parser.add_argument("--version", action="version", version=f"readmark {__version__}")
     _common(parser)
@@ -71,7 +71,7 @@ def outline_command(args: argparse.Namespace) -> int:
 
 
 def read_command(args: argparse.Namespace) -> int:
-    if args.width < 20:
+    if args.width is not None and args.width < 20:
         raise CliError(f"--width {args.width}: the reading width must be at least 20 columns")
     path = args.article or str(default_article())
     source = read_article(path)

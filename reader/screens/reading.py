@@ -88,6 +88,8 @@ class ReadingScreen(Screen[None]):
         self.query_one(OutlineTree).display = self.show_outline
         position = self._open_in_store()
         view = self.view
+        self.watch(view, "reading_width", lambda width: self._remember("reading_width", width),
+                   init=False)
         view.focus()
         if needs_preview(source):
             line = int(position.get("line", 0)) if position else 0
@@ -213,10 +215,16 @@ class ReadingScreen(Screen[None]):
     def action_toggle_outline(self) -> None:
         outline = self.query_one(OutlineTree)
         outline.display = not outline.display
+        self._remember("outline", bool(outline.display))
         if outline.display:
             outline.mark_section(self.view.document.section_index_at(self.view.cursor_offset))
         else:
             self.view.focus()
+
+    def _remember(self, key: str, value) -> None:
+        remember = getattr(self.app, "remember", None)
+        if remember is not None:
+            remember(key, value)
 
     def action_open_search(self) -> None:
         self.query_one(SearchBar).open()

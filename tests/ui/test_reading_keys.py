@@ -290,3 +290,25 @@ async def test_clicking_text_moves_the_cursor(make_reader, article_path):
         await pilot.click(ArticleView, offset=(margin + 2, line - int(view.scroll_offset.y)))
         await pilot.pause()
         assert _sentence(app) == "This section's first paragraph is here."
+
+
+async def test_width_contents_and_theme_are_remembered(make_reader, article_path):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("minus", "minus", "t")
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.press("q")
+    again = make_reader(article_path)
+    async with again.run_test(size=SIZE) as pilot:
+        view = await _ready(again, pilot)
+        assert view.reading_width == 72
+        assert again.screen.query_one(OutlineTree).display
+        assert again.theme == "textual-light"
+    # What the command line says wins over what was remembered.
+    explicit = make_reader(article_path, reading_width=90, show_outline=False)
+    async with explicit.run_test(size=SIZE) as pilot:
+        view = await _ready(explicit, pilot)
+        assert view.reading_width == 90
+        assert not explicit.screen.query_one(OutlineTree).display
