@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.app import App
 from textual.binding import Binding
 
@@ -10,6 +12,7 @@ from reader.document.loader import ArticleSource
 from reader.resources import styles_dir
 from reader.screens.help import HelpScreen, describe_bindings
 from reader.screens.reading import ReadingScreen
+from reader.store import StoreError
 from reader.widgets.article_view import ArticleView
 from reader.widgets.search_bar import SearchBar
 
@@ -47,16 +50,14 @@ class ReadmarkApp(App[None]):
         """A remembered preference, or ``default`` when there is none or no store."""
         try:
             value = self.store.get_setting(key, default)
-        except Exception:  # preferences are a convenience; reading goes on without
+        except StoreError:  # preferences are a convenience; reading goes on without
             return default
         return value if isinstance(value, type(default)) else default
 
     def remember(self, key: str, value) -> None:
         """Keep a preference for next time (quietly skipped when the store is read-only)."""
-        try:
+        with contextlib.suppress(StoreError):
             self.store.set_setting(key, value)
-        except Exception:
-            pass
 
     def on_mount(self) -> None:
         theme = self.setting("theme", "")

@@ -17,9 +17,12 @@ Layout on disk, for a library file ``<dir>/readmark.json``::
     <dir>/readmark.d/counts.json            cache of annotation counts (derived)
     <dir>/backups/readmark-<time>-<kind>.zip rotating backups (last 10)
 
-Annotations live in one small file per article because rewriting a single file
-that holds 50,000 annotations takes far longer than the 20 ms a change may
-take (see ``bench/bench_store.py``).
+Annotations live in one small file per article because every TinyDB change
+rewrites the whole file: with 50,000 annotations in one file (32 MB) a durable
+change took about 400 ms, against about 2.5 ms with one file per article (and
+75 ms against 2.3 ms at 10,000); the target is 20 ms. ``bench/bench_store.py``
+measures both layouts. The cost of a change grows with the number of
+annotations of *that* article, not with the size of the library.
 
 Reliability rules, for every file:
 
@@ -39,6 +42,9 @@ Reliability rules, for every file:
   happened. A missing or empty file is simply a new, empty library.
 * A library written by a newer readmark (higher schema version) opens
   read-only; one written by an older readmark is backed up, then upgraded.
+* Backups are zip files of the main file and every annotation file, made
+  before the first article or annotation change of each day, before a format
+  upgrade and before a bulk change; the newest 10 are kept.
 """
 
 from __future__ import annotations
@@ -294,7 +300,18 @@ def _tinydb_shape_problem(data: Any) -> str | None:
     return None
 
 
+def _newer_version(data: Any) -> bool:
+    """True for a main file written by a newer readmark (its shape may differ)."""
+    try:
+        version = data[_META]["schema"]["version"]
+    except (TypeError, KeyError, IndexError):
+        return False
+    return isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION
+
+
 def _main_problem(data: Any) -> str | None:
+    if _newer_version(data):
+        return None  # opened read-only; not ours to judge
     reason = _tinydb_shape_problem(data)
     if reason:
         return reason
@@ -395,7 +412,10 @@ class _AtomicJSONStorage(Storage):
         return self._data
 
     def write(self, data: dict[str, Any]) -> None:
+        # TinyDB may already have changed the cached documents in place: if the
+        # write does not happen, forget the cache so the next read uses the disk.
         if self.read_only:
+            self.invalidate()
             raise StoreReadOnly(self.read_only)
         if self.path is None:
             self._data, self._loaded = data, True
@@ -417,6 +437,9 @@ class _AtomicJSONStorage(Storage):
             self.invalidate()
             reason = exc.strerror or str(exc)
             raise StoreAccessError(f"Could not save {self.path}: {reason}") from None
+        except BaseException:  # e.g. KeyboardInterrupt half-way
+            self.invalidate()
+            raise
         finally:
             if self._on_write:
                 self._on_write()
@@ -475,7 +498,8 @@ class _AtomicJSONStorage(Storage):
 
     def table(self, name: str) -> dict[str, Any]:
         """The raw documents of one table (do not mutate)."""
-        return (self.read() or {}).get(name, {})
+        table = (self.read() or {}).get(name, {})
+        return table if isinstance(table, dict) else {}  # a newer format may differ
 
 
 def _signature_or_none(storage: _AtomicJSONStorage) -> Signature | None:
@@ -509,6 +533,12 @@ class Store:
     Values go in and come out as plain dicts (always copies). All changes are on
     disk when a method returns. Methods are safe to call from several threads
     and from several processes at once.
+
+    Every method that changes something may raise :class:`StoreReadOnly` (see
+    ``read_only_reason``), :class:`StoreLocked` (another process held the lock
+    past ``lock_timeout``) or :class:`StoreAccessError` (the disk refused the
+    write; nothing was changed). Reads never wait for the lock, except to
+    repair a damaged file. Their messages are one line, fit for a status bar.
 
     Attributes:
         path: The main library file (None for an in-memory store).
@@ -560,6 +590,8 @@ class Store:
         self._messages: list[str] = []
         self._files: OrderedDict[str, _ArticleFile] = OrderedDict()
         self._where: dict[str, str] = {}  # annotation id -> article id (may be stale)
+        self._where_complete = False  # every annotation file was indexed since the last
+        # change by another process, so an id missing from _where does not exist
         self._counts: dict[str, tuple[Signature, int, int]] | None = None
         self._external_change = False
         self._wrote = False
@@ -669,6 +701,8 @@ class Store:
                 if folder == self.path.parent and not (
                     name.startswith(f".{self.path.name}.") or name.startswith(".readmark-probe-")
                 ):
+                    continue  # the library's folder may hold other people's files
+                if folder == self._backup_dir and not name.startswith(f".{self.path.stem}-"):
                     continue
                 with contextlib.suppress(OSError):
                     os.unlink(folder / name)  # type: ignore[operator]
@@ -797,6 +831,7 @@ class Store:
         if gen is None or gen != self._seen_gen:
             self._seen_gen = gen
             self._external_change = True
+            self._where_complete = False
             self._main_storage.stale = True
             for f in self._files.values():
                 f.storage.stale = True
@@ -908,10 +943,15 @@ class Store:
             f = self._article_file(article_id)
             if annotation_id in f.storage.table(_ANNOTATIONS):
                 return f
-        for article_id in self._article_ids_on_disk():
-            f = self._article_file(article_id)
-            if annotation_id in f.storage.table(_ANNOTATIONS):
-                return f
+        if not self._where_complete:
+            found = None
+            for article_id in self._article_ids_on_disk():
+                f = self._article_file(article_id)  # indexes the file's ids
+                if found is None and annotation_id in f.storage.table(_ANNOTATIONS):
+                    found = f
+            self._where_complete = True
+            if found is not None:
+                return found
         raise AnnotationNotFound(f"No annotation with id {annotation_id!r}")
 
     def _record_for(self, article_id: str) -> dict[str, Any] | None:
@@ -1047,13 +1087,14 @@ class Store:
             return default if doc is None else copy.deepcopy(doc.get("value"))
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Save a setting (any JSON value)."""
+        """Save a setting (any JSON value); nothing is written if it did not change."""
         if not isinstance(key, str) or not key:
             raise ValueError("setting key must be a non-empty string")
         value = copy.deepcopy(value)
         _check_json(value, f"setting {key!r}")
         with self._writing(daily_backup=False):
-            _put(self._main.table(_SETTINGS), key, {"value": value})
+            if self._main_storage.table(_SETTINGS).get(key) != {"value": value}:
+                _put(self._main.table(_SETTINGS), key, {"value": value})
 
     # ------------------------------------------------------------------
     # Annotations
@@ -1581,7 +1622,10 @@ class Store:
             f = self._article_file(article_id)
             current = copy.deepcopy(f.storage.read() or {})
             table = dict(current.get(_ANNOTATIONS, {}))
-            table.update(anns)
+            for annotation_id, ann in anns.items():
+                # never replace what is already there (a re-run, or a library restored
+                # from an old backup whose annotation files are newer)
+                table.setdefault(annotation_id, ann)
             current[_ANNOTATIONS] = table
             doc = articles.get(article_id)
             if doc is not None:

@@ -28,6 +28,7 @@ from reader.document.progressive import (
     preview_document,
     whole_document,
 )
+from reader.store import StoreError, StoreReadOnly
 from reader.widgets.article_view import ArticleView
 from reader.widgets.outline import OutlineTree
 from reader.widgets.search_bar import SearchBar
@@ -114,15 +115,22 @@ class ReadingScreen(Screen[None]):
 
     def _open_in_store(self) -> dict | None:
         """Register the article and fetch its saved position; reading goes on without."""
+        path = os.path.abspath(self.source.path)
         try:
-            article = self.store.upsert_article(
-                fingerprint=self.source.fingerprint,
-                path=os.path.abspath(self.source.path),
-                title=self.query_one(StatusBar).title,
-            )
+            try:
+                article = self.store.upsert_article(
+                    fingerprint=self.source.fingerprint,
+                    path=path,
+                    title=self.query_one(StatusBar).title,
+                )
+            except StoreReadOnly:
+                # A read-only store still knows where the reader was.
+                article = self.store.find_article(fingerprint=self.source.fingerprint, path=path)
+                if article is None:
+                    return None
             self.article_id = article["id"]
             return self.store.get_position(self.article_id)
-        except Exception as error:  # the store explains itself; reading must go on
+        except StoreError as error:  # the store explains itself; reading must go on
             self.notify(f"Reading position not available: {error}", severity="warning",
                         timeout=8)
             return None
@@ -205,7 +213,7 @@ class ReadingScreen(Screen[None]):
         try:
             self.store.set_position(self.article_id, position)
             self._saved_position = position
-        except Exception as error:  # never lose the reader's session over a position
+        except StoreError as error:  # never lose the reader's session over a position
             self.notify(f"Could not save the reading position: {error}", severity="warning")
 
     def on_unmount(self) -> None:

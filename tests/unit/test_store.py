@@ -495,6 +495,25 @@ def test_newer_schema_opens_read_only(db: Path, clock: FakeClock):
     assert not any("backups" in str(p) for p in set(after) - set(before))
 
 
+def test_newer_schema_with_unknown_shape_is_not_called_damaged(db: Path):
+    db.parent.mkdir(parents=True)
+    raw = json.dumps({"meta": {"schema": {"version": 99}}, "articles": [1, 2]}).encode()
+    db.write_bytes(raw)
+    with Store(db) as s:
+        assert s.read_only_reason and s.recovery_message is None
+        assert s.articles() == []
+    assert db.read_bytes() == raw and aside_files(db) == []
+
+
+def test_not_found_is_quick_once_everything_was_indexed(store: Store):
+    a = new_article(store)
+    store.add_annotation(ann(a["id"]))
+    with pytest.raises(AnnotationNotFound):
+        store.update_annotation("nope", {})
+    assert store._where_complete
+    assert store.get_annotation("nope") is None
+
+
 def test_older_schema_is_backed_up_then_migrated(db: Path, clock: FakeClock):
     article_id = "7f1f5b0e-3c52-4c8e-9d2c-1f6a2b3c4d5e"
     legacy = {
