@@ -66,6 +66,7 @@ class ReadingScreen(Screen[None]):
         self._words = 0
         self._save_timer = None
         self._saved_position: dict | None = None
+        self._save_warned = False
 
     def compose(self) -> ComposeResult:
         self._view = ArticleView(reading_width=self._reading_width, id="article")
@@ -214,7 +215,10 @@ class ReadingScreen(Screen[None]):
             self.store.set_position(self.article_id, position)
             self._saved_position = position
         except StoreError as error:  # never lose the reader's session over a position
-            self.notify(f"Could not save the reading position: {error}", severity="warning")
+            if not self._save_warned:
+                self._save_warned = True
+                self.notify(f"Could not save the reading position: {error}",
+                            severity="warning", timeout=8)
 
     def on_unmount(self) -> None:
         self.save_position()
