@@ -40,8 +40,8 @@ class ArticleSource:
 
 
 def fingerprint(text: str) -> str:
-    """A content fingerprint that ignores line-ending and trailing-space noise."""
-    normal = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    """A content fingerprint that ignores line endings and surrounding blank space."""
+    normal = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:32]
 
 

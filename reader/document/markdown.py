@@ -24,8 +24,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from reader.document.builder import DocumentBuilder, title_from_path
 from reader.document.model import CELL_SEPARATOR, BlockKind, Document
 
-#: Source characters per chunk; big enough that one chunk fills several screens.
-CHUNK_SIZE = 48_000
+#: Source characters per chunk: one chunk fills several screens and parses in ~10 ms.
+CHUNK_SIZE = 16_000
 
 Style = tuple[tuple[str, str | None], ...]
 

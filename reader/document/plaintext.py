@@ -54,12 +54,12 @@ _FRONT_KEY = re.compile(r"(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*)")
 
 _PART = re.compile(
     r"(?i)(?P<word>part|book|chapter|appendix|section)[ \t]+"
-    r"(?P<n>\d{1,3}|[ivxlcdm]{1,7}|[a-z]|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"(?P<n>\d{1,3}|(?-i:[IVXLCDM]{1,7}|[A-Z])|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)"
     r"(?![\w'’])[.:]?"
 )
 _NUMBERED = re.compile(
-    r"(?:(?P<arabic>\d{1,3}(?:\.\d{1,3}){0,4})\.?|(?P<roman>[IVXLCDM]{1,7})\.)(?=\s|$)"
+    r"(?:(?P<arabic>\d{1,3}\.|\d{1,3}(?:\.\d{1,3}){1,4}\.?)|(?P<roman>[IVXLCDM]{1,7})\.)(?=\s|$)"
 )
 _ROMAN_ONLY = re.compile(
     r"(?=[IVXLCDM])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\.?"
@@ -75,12 +75,11 @@ _URLISH = re.compile(r"(?i)https?://|www\.|\S@\S+\.\w")
 
 # Inline markup.
 _INLINE_SPECIAL = re.compile(r"[`*_\[]|!\[|\bhttps?://")
-_INLINE_ANY = re.compile(r"[`*_\[]|https?://")
 _DELIMS = re.compile(r"\*+|_+")
 _TICKS = re.compile(r"`+")
 _LINK = re.compile(
     r"\[(?P<text>[^\[\]\n]{1,500})\]\([ \t]*"
-    r"(?P<url><[^<>\n]+>|[^\s()<>]+(?:\([^\s()]*\)[^\s()<>]*)*)"
+    r"(?P<url><[^<>\n]{1,2000}>|(?:[^\s()<>]|\([^\s()<>]{0,200}\)){1,2000})"
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)"
 )
 _URL = re.compile(r"https?://[^\s<>\"`“”‘’]+")
@@ -88,7 +87,7 @@ _URL_TRAIL = ".,;:!?'\"*_"
 _EMPHASIS = {1: ("italic",), 2: ("bold",), 3: ("bold", "italic")}
 
 # Shape analysis works on a markup-free approximation of the line.
-_STRIP_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^)\n]*\)")
+_STRIP_LINK = re.compile(r"!?\[([^\[\]\n]{0,200})\]\([^)\n]{0,500}\)")
 _STRIP_MARKS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)|`")
 
 # Markdown block syntax, for looks_like_plain_text.
@@ -132,9 +131,24 @@ _COMMON_SECTION_NAMES = _words(
     "introduction overview background abstract summary preface foreword prologue "
     "contents acknowledgements acknowledgments"
 )
+_BOILERPLATE = frozenset(
+    {
+        "advertisement",
+        "sponsored",
+        "share",
+        "share this",
+        "share this article",
+        "related",
+        "related articles",
+        "read more",
+        "continue reading",
+        "subscribe",
+    }
+)
+_SEPARATORS = " \t-—–:.|"
 _CLOSERS = "\"'”’»)]*_ \t"
 _OPENERS = "\"'“‘«(*_"
-_SECTION_NAMES_MAX = 3
+_MAX_HEADING_RUN = 3
 
 _PART_RANKS = {
     "part": _RANK_PART,
@@ -176,10 +190,17 @@ def heading_shape(line: str) -> HeadingShape | None:
     Only the line itself is judged here; whether it stands alone is decided by
     the caller from its neighbours.
     """
+    if len(line) > 400:
+        return None
+    tail = line.rstrip(_CLOSERS)
+    if not tail or tail[-1] in ",;:!…" or (tail[-1] == "." and len(tail) > 20):
+        return None  # cheap exit for the common case: a sentence
     text = _plain(line)
     if not text or len(text) > 120 or text.count(" ") > 20:
         return None
     if _URLISH.search(text) or _BYLINE.match(text) or _DATE.search(text):
+        return None
+    if text.lower() in _BOILERPLATE:
         return None
     rank = _RANK_PLAIN
     structural = False
@@ -187,17 +208,18 @@ def heading_shape(line: str) -> HeadingShape | None:
     match = _PART.match(text)
     if match:
         rank = _PART_RANKS[match.group("word").lower()]
-        rest = text[match.end() :].strip()
+        rest = text[match.end() :].lstrip(_SEPARATORS)
         structural = True
     elif _ROMAN_ONLY.fullmatch(text):
         return HeadingShape(_RANK_NUM, True, True, False)
     else:
         match = _NUMBERED.match(text)
         if match:
-            rest = text[match.end() :].strip()
+            rest = text[match.end() :].lstrip(_SEPARATORS)
             if not rest:
                 return None
-            depth = match.group("arabic").count(".") + 1 if match.group("arabic") else 1
+            arabic = (match.group("arabic") or "").rstrip(".")
+            depth = arabic.count(".") + 1
             rank = _RANK_NUM + 10 * (min(depth, 4) - 1)
             structural = True
     if rest:
@@ -332,6 +354,13 @@ def _percentile(values: list[int], fraction: float) -> int:
 
 
 def _layout(contents: list[str], runs: list[list[int]]) -> _Layout:
+    """Pick the paragraph convention from line lengths, once for the whole document.
+
+    Mostly long lines (by characters) mean one line per paragraph. Otherwise
+    the text is hard-wrapped, unless it has hardly any blank lines and its
+    lines do not cluster just under a wrap width (then they are short
+    one-line paragraphs).
+    """
     lengths: list[int] = []
     inner: list[int] = []
     indents: Counter[int] = Counter()
@@ -434,11 +463,12 @@ class _Segmenter:
         for run in runs:
             stack: list[int] = []
             position = 0
+            checked = 0  # lines before this were already judged not to be code
             while position < len(run):
                 index = run[position]
                 line = self.contents[index]
                 # Indented code: consecutive code-like lines indented past the body.
-                if _indent_of(line) >= base + 4:
+                if position >= checked and _indent_of(line) >= base + 4:
                     end = position
                     while end < len(run) and _indent_of(self.contents[run[end]]) >= base + 4:
                         end += 1
@@ -448,6 +478,7 @@ class _Segmenter:
                         position = end
                         stack = []
                         continue
+                    checked = end
                 position += 1
                 underline = self._underline(index)
                 if underline and self.units and not self.units[-1].underline:
@@ -524,19 +555,28 @@ class _Segmenter:
         self._mark_list_runs()
         return self.units
 
+    def _heading_line(self, index: int) -> bool:
+        """A line that may be a heading even without a blank line around it."""
+        shape = self.shape(index)
+        return shape is not None and (shape.strong or self.layout.dense)
+
     def _break_before(self, run: list[int], position: int, current: list[int]) -> bool:
-        """Whether the line at ``position`` starts a new unit inside a run."""
+        """Whether the line at ``position`` starts a new unit inside a run.
+
+        Blank lines already separate paragraphs; inside a run a break needs
+        evidence that the line was not wrapped there: the previous line stops
+        short although the next word would have fitted.
+        """
         index = run[position]
         prev = run[position - 1]
         if not current:
             return False
         short = self.short(prev, index)
-        if len(current) == 1 and current[0] == run[0] and short and self.shape(prev):
+        if len(current) == 1 and short and self._heading_line(prev):
             return True  # a heading line directly above its body
         if short and _ends_sentence(self.contents[prev]):
-            shape = self.shape(index)
             last = position == len(run) - 1
-            if shape and (last or self.short(index, run[position + 1])):
+            if self._heading_line(index) and (last or self.short(index, run[position + 1])):
                 return True  # a heading line directly below a paragraph
             if self.layout.dense:
                 return True
@@ -574,18 +614,23 @@ class _Segmenter:
 
         for position, index in enumerate(run):
             line = self.contents[index]
-            underline = self._underline(index) if position else ""
-            if underline and len(current) == 1 and item is None and self.shape(current[0]):
+            underline = self._underline(index) if current and item is None else ""
+            if (
+                underline
+                and self.shape(current[-1])
+                and (len(current) == 1 or self.short(current[-2], current[-1]))
+            ):
+                head = current.pop()
+                flush()
                 self.units.append(
                     _Unit(
                         BlockKind.PARAGRAPH,
-                        current[0],
-                        self.contents[current[0]].strip(),
-                        quote=self.quotes[current[0]],
+                        head,
+                        self.contents[head].strip(),
+                        quote=self.quotes[head],
                         underline=underline,
                     )
                 )
-                current = []
                 continue
             if _RULE.fullmatch(line):
                 flush()
@@ -622,6 +667,15 @@ class _Segmenter:
 # --------------------------------------------------------------------------- classification
 
 
+def _is_meta(unit: _Unit) -> bool:
+    """A byline or dateline, which may sit between a title and the body."""
+    return (
+        unit.kind is BlockKind.PARAGRAPH
+        and len(unit.text) <= 100
+        and (_BYLINE.match(unit.text) is not None or _DATE.search(unit.text) is not None)
+    )
+
+
 def _sequential(units: list[_Unit], position: int) -> bool:
     unit = units[position]
     for other, step in ((position - 1, -1), (position + 1, 1)):
@@ -638,7 +692,9 @@ def _sequential(units: list[_Unit], position: int) -> bool:
     return False
 
 
-def _classify(units: list[_Unit], has_front_title: bool) -> tuple[int | None, list[int]]:
+def _classify(
+    units: list[_Unit], *, has_front_title: bool, one_line: bool
+) -> tuple[int | None, list[int]]:
     """Decide which units are headings; return the title unit and the heading units."""
     count = len(units)
     shapes: list[HeadingShape | None] = [None] * count
@@ -663,17 +719,34 @@ def _classify(units: list[_Unit], has_front_title: bool) -> tuple[int | None, li
             shapes[position] = heading_shape(f"{unit.number}. {unit.text}")
 
     # A heading needs something after it; a weak one needs body text right after.
+    # With one line per paragraph, a heading is a short line above a long one.
     def prune() -> None:
+        body = count  # nearest non-heading unit to the right
         for position in range(count - 1, -1, -1):
             shape = shapes[position]
-            if shape is None or units[position].underline:
-                continue
-            last = position == count - 1
-            if last or (
-                not shape.strong
-                and (shapes[position + 1] is not None or units[position + 1].kind is BlockKind.RULE)
-            ):
-                shapes[position] = None
+            unit = units[position]
+            if shape is not None and not unit.underline:
+                following = units[body] if body < count else None
+                if (
+                    position == count - 1
+                    or (
+                        not shape.strong
+                        and (
+                            shapes[position + 1] is not None
+                            or units[position + 1].kind is BlockKind.RULE
+                        )
+                    )
+                    or (
+                        one_line
+                        and not shape.structural
+                        and following is not None
+                        and following.kind is BlockKind.PARAGRAPH
+                        and len(following.text) < max(60, 2 * len(unit.text))
+                    )
+                ):
+                    shapes[position] = None
+            if shapes[position] is None and not _is_meta(unit):
+                body = position
 
     prune()
     # Long runs of short lines are a list or a poem, not a stack of headings.
@@ -685,7 +758,7 @@ def _classify(units: list[_Unit], has_front_title: bool) -> tuple[int | None, li
         end = position
         while end < count and shapes[end] is not None:
             end += 1
-        if end - position > _SECTION_NAMES_MAX:
+        if end - position > _MAX_HEADING_RUN:
             for other in range(position, end):
                 shape = shapes[other]
                 if shape is not None and not shape.structural:
@@ -732,7 +805,7 @@ class _Inline:
         self._ticks: dict[int, list[int]] | None = None
 
     def emit(self) -> None:
-        if _INLINE_ANY.search(self.text) is None:
+        if _INLINE_SPECIAL.search(self.text) is None:
             self.builder.add_text(self.text)
         else:
             self._render(0, len(self.text))
@@ -834,9 +907,7 @@ class _Inline:
             if found is None:  # pragma: no cover - the search pattern guarantees a match
                 pos = start + 1
                 continue
-            url = found.group().rstrip(_URL_TRAIL)
-            while url.endswith(")") and url.count(")") > url.count("("):
-                url = url[:-1].rstrip(_URL_TRAIL)
+            url = _trim_url(found.group())
             if len(url) <= len("https://"):
                 pos = found.end()
                 continue
@@ -844,6 +915,21 @@ class _Inline:
             builder.add_styled(url, "link", url)
             pos = pending = start + len(url)
         builder.add_text(text[pending:high])
+
+
+def _trim_url(url: str) -> str:
+    """Drop trailing punctuation and unbalanced closing parentheses from a bare URL."""
+    surplus = url.count(")") - url.count("(")
+    end = len(url)
+    while end:
+        if url[end - 1] in _URL_TRAIL:
+            end -= 1
+        elif surplus > 0 and url[end - 1] == ")":
+            end -= 1
+            surplus -= 1
+        else:
+            break
+    return url[:end]
 
 
 # --------------------------------------------------------------------------- entry points
@@ -926,7 +1012,9 @@ def parse_plaintext(source: str, name: str = "") -> Document:
     segmenter = _Segmenter(contents, quotes, layout)
     units = segmenter.one_line(runs) if layout.one_line else segmenter.hard_wrapped(runs)
     front_title = metadata.get("title", "").strip()
-    title_unit, _headings = _classify(units, bool(front_title))
+    title_unit, _headings = _classify(
+        units, has_front_title=bool(front_title), one_line=layout.one_line
+    )
 
     builder = DocumentBuilder()
     title = front_title

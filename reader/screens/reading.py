@@ -41,6 +41,8 @@ SAVE_DELAY = 1.5
 class ReadingScreen(Screen[None]):
     """Reads one article."""
 
+    AUTO_FOCUS = "#article"
+
     BINDINGS = [
         Binding("t", "toggle_outline", "Contents", id="outline.toggle",
                 tooltip="Show or hide the table of contents"),
@@ -169,7 +171,8 @@ class ReadingScreen(Screen[None]):
         offset = event.offset
         status = self.query_one(StatusBar)
         section = document.section_index_at(offset)
-        status.section = document.sections[section].title if section is not None else ""
+        heading = document.sections[section].title if section is not None else ""
+        status.section = "" if heading == document.title else heading
         if document.complete and document.text:
             span = event.view.cursor_span
             fraction = (span[1] if span else offset) / len(document.text)
