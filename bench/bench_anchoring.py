@@ -122,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"anchor_all: {elapsed * 1000:8.1f} ms  (target <= {TARGET_S * 1000:.0f} ms: {verdict})")
     print(
         "  methods: "
-        + ", ".join(f"{name} {methods[name]}" for name in ("position", "quote", "fuzzy", "detached"))
+        + ", ".join(
+            f"{name} {methods[name]}" for name in ("position", "quote", "fuzzy", "detached")
+        )
     )
     print(
         f"  landed exactly on the expected span: {exact} of {len(items) - len(deleted)} "

@@ -35,6 +35,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import sub
 
 #: Characters of context kept on each side of a quote.
 CONTEXT = 32
@@ -59,6 +61,9 @@ _W_NEAR = 0.05
 
 #: Byte code shared by characters too rare to get their own code (see ``_Anchorer``).
 _OTHER = 255
+
+#: Number of set bits of each byte value.
+_POPCOUNT = bytes(bin(value).count("1") for value in range(256))
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,10 +374,10 @@ class _Anchorer:
         for start, end, distance in self._approximate(pattern, budget, low, high, expected):
             if by_context:
                 left, right = _align_cuts(pattern, text[start:end], len(prefix), len(prefix) + size)
-                span = _trim(text, start + left, start + right, exact)
+                span = _trim(text, start + left, start + right, exact, prefix, suffix)
                 similarity = 1.0 - distance / len(pattern)
             else:
-                span = _trim(text, start, end, exact)
+                span = _trim(text, start, end, exact, prefix, suffix)
                 similarity = (
                     0.0
                     if span is None
@@ -557,21 +562,45 @@ def _combine(quote: float, context: float | None, nearness: float | None) -> flo
     return total / weight
 
 
-def _trim(text: str, start: int, end: int, exact: str) -> tuple[int, int] | None:
-    """Drop whitespace a fuzzy match picked up at its edges, unless the quote has it there.
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
-    An alignment is free to swallow the space next to a word when that costs
-    nothing; a highlight that starts or ends in the middle of whitespace looks
-    wrong and would grow its context-free margins on every re-anchoring.
+
+def _trim(
+    text: str, start: int, end: int, exact: str, prefix: str, suffix: str
+) -> tuple[int, int] | None:
+    """Tidy the edges of a fuzzy match the way the quote's own edges were.
+
+    An alignment is free to swallow the space next to a word, or to stop inside
+    a changed word, whenever that costs no more edits. A highlight that starts
+    or ends in whitespace, or cuts a word that the original highlight did not
+    cut, looks wrong and would drift further on every re-anchoring. So
+    whitespace is dropped from an edge unless the quote has it there, and an
+    edge that was on a word boundary (the quote's edge is a word character and
+    its context is not) is moved out to the end of the word it landed in.
+
+    Returns:
+        The tidied span, or ``None`` if nothing is left of it.
     """
-    start, end = max(0, start), min(len(text), end)
+    size = len(text)
+    start, end = max(0, start), min(size, end)
     if not exact[:1].isspace():
         while start < end and text[start].isspace():
             start += 1
     if not exact[-1:].isspace():
         while end > start and text[end - 1].isspace():
             end -= 1
-    return (start, end) if start < end else None
+    if start >= end:
+        return None
+    if _is_word(exact[0]) and not (prefix and _is_word(prefix[-1])):
+        limit = max(0, start - CONTEXT)
+        while start > limit and _is_word(text[start - 1]) and _is_word(text[start]):
+            start -= 1
+    if _is_word(exact[-1]) and not (suffix and _is_word(suffix[0])):
+        limit = min(size, end + CONTEXT)
+        while end < limit and _is_word(text[end]) and _is_word(text[end - 1]):
+            end += 1
+    return start, end
 
 
 def _string_masks(segment: str) -> dict[str, int]:
@@ -632,31 +661,38 @@ def _row_values(plus: int, minus: int, length: int, first: int) -> list[int]:
 def _ends_within(
     plus: int, minus: int, length: int, first: int, budget: int
 ) -> list[tuple[int, int]]:
-    """``(j, D[m][j])`` for every ``j`` whose value is at most ``budget``.
+    """``(j, D[m][j])`` for every ``j`` (1-based) whose value is at most ``budget``.
 
-    Walks the row in blocks of 512 positions: a block whose value cannot drop
-    to ``budget`` even if all its downward steps came first is skipped after
-    two population counts, so only the neighbourhood of real matches is
-    examined position by position.
+    A row of a megabyte of text cannot be walked position by position in
+    Python, so it is walked eight positions (one byte of each delta set) at a
+    time with C-level tools: per-byte population counts by ``bytes.translate``
+    and running totals by ``itertools.accumulate`` give each byte's starting
+    value, and its lowest possible value (the start minus the byte's downward
+    steps). Only bytes that could reach ``budget`` are examined bit by bit,
+    which in practice means the neighbourhood of real matches.
     """
-    block = 64  # bytes, 512 positions
     size = (length + 7) // 8
     ups = plus.to_bytes(size, "little")
     downs = minus.to_bytes(size, "little")
+    rises = list(accumulate(ups.translate(_POPCOUNT), initial=0))
+    falls = list(accumulate(downs.translate(_POPCOUNT), initial=0))
+    # rises[g] - falls[g + 1]: the start of byte g lowered by every fall inside it.
+    lowest = list(map(sub, rises, falls[1:]))
+    limit = budget - first
     found: list[tuple[int, int]] = []
-    value = first
-    for offset in range(0, size, block):
-        up = int.from_bytes(ups[offset : offset + block], "little")
-        down = int.from_bytes(downs[offset : offset + block], "little")
-        drops = down.bit_count()
-        if value - drops > budget:
-            value += up.bit_count() - drops
+    chunk = 512
+    for base in range(0, size, chunk):
+        if min(lowest[base : base + chunk]) > limit:
             continue
-        base = offset * 8
-        for bit in range(min(block * 8, length - base)):
-            value += ((up >> bit) & 1) - ((down >> bit) & 1)
-            if value <= budget:
-                found.append((base + bit + 1, value))
+        for group in range(base, min(base + chunk, size)):
+            if lowest[group] > limit:
+                continue
+            value = first + rises[group] - falls[group]
+            up, down = ups[group], downs[group]
+            for bit in range(min(8, length - group * 8)):
+                value += ((up >> bit) & 1) - ((down >> bit) & 1)
+                if value <= budget:
+                    found.append((group * 8 + bit + 1, value))
     return found
 
 

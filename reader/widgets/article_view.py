@@ -268,7 +268,18 @@ class ArticleView(ScrollView, can_focus=True):
         )
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"article-view--{name}", partial=True)
+        """A component's own style, with its colours blended as Textual draws them.
+
+        The partial style says which attributes the component sets; the full style
+        has translucent colours (``$primary 25%``) already blended over the background.
+        """
+        component = f"article-view--{name}"
+        partial = self.get_component_rich_style(component, partial=True)
+        full = self.get_component_rich_style(component)
+        return partial.without_color + Style.from_color(
+            full.color if partial.color is not None else None,
+            full.bgcolor if partial.bgcolor is not None else None,
+        )
 
     def _render_strip(self, index: int) -> Strip:
         layout = self.layout_
@@ -328,10 +339,10 @@ class ArticleView(ScrollView, can_focus=True):
             for span in block.spans
             if span.start < end and span.end > start
         ]
-        marks.extend(self._match_marks(start, end))
         cursor = self.cursor_span
         if cursor is not None and cursor[0] < end and cursor[1] > start:
             marks.append((cursor[0], cursor[1], "cursor"))
+        marks.extend(self._match_marks(start, end))  # last: drawn over the cursor
         if not marks:
             return [Segment(_clean(text[start:end]), style)] if end > start else []
         points = {start, end}
