@@ -254,9 +254,11 @@ class _Anchorer:
     ) -> Anchor | None:
         """Run the four steps for one annotation (``window=0``: no window search)."""
         text = self.text
-        exact = quote.exact if isinstance(quote.exact, str) else ""
-        prefix = quote.prefix if isinstance(quote.prefix, str) else ""
-        suffix = quote.suffix if isinstance(quote.suffix, str) else ""
+        # Stored data is not trusted to be well typed; a missing quote anchors nothing.
+        exact, prefix, suffix = (getattr(quote, name, "") for name in ("exact", "prefix", "suffix"))
+        exact = exact if isinstance(exact, str) else ""
+        prefix = prefix if isinstance(prefix, str) else ""
+        suffix = suffix if isinstance(suffix, str) else ""
         if not text or not exact:
             return None
         threshold = min(1.0, max(0.0, float(threshold)))
@@ -502,8 +504,8 @@ class _Anchorer:
             table = bytes(ord("1") if value == code else ord("0") for value in range(256))
             self._tables[code] = table
         size = len(text)
-        assert self._codes_reversed is not None
-        digits = self._codes_reversed[size - high : size - low].translate(table)
+        codes = self._codes_reversed or b""
+        digits = codes[size - high : size - low].translate(table)
         return int(digits, 2)
 
 
