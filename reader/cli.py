@@ -10,21 +10,35 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reader import __version__
 from reader.document.loader import ArticleError, parse_article, read_article
 from reader.resources import default_article
 
 EXIT_USAGE = 2
-SUBCOMMANDS = ("outline",)
+#: Words that name a command instead of an article (use ./list for a file named so).
+SUBCOMMANDS = ("outline", "highlight", "list")
+
+EPILOG = """\
+commands:
+  readmark outline ARTICLE                  print the section outline
+  readmark highlight ARTICLE --quote TEXT   add a highlight without opening the reader
+                                            (--note, --color, --tag, --occurrence)
+  readmark list                             list known articles with their numbers of
+                                            highlights and notes
+
+Run 'readmark COMMAND --help' for a command's options. Without ARTICLE, the
+bundled sample article opens.
+"""
 
 
 class CliError(Exception):
     """A problem to report in one line, with exit status 2."""
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options every command shares (the library file), so they read the same everywhere."""
     parser.add_argument(
         "--db",
         metavar="PATH",
@@ -36,8 +50,8 @@ def _read_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="readmark",
         description="Read and annotate long-form articles in the terminal.",
-        epilog="Commands: 'readmark outline ARTICLE' prints the section outline. "
-        "Run without ARTICLE to open the bundled sample article.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("article", nargs="?", help="a Markdown or plain-text article")
     parser.add_argument("--width", type=int, metavar="N",
@@ -45,7 +59,7 @@ def _read_parser() -> argparse.ArgumentParser:
     parser.add_argument("--contents", action="store_true", default=None,
                         help="start with the table of contents shown")
     parser.add_argument("--version", action="version", version=f"readmark {__version__}")
-    _common(parser)
+    common_arguments(parser)
     return parser
 
 
@@ -55,7 +69,7 @@ def _outline_parser() -> argparse.ArgumentParser:
         description="Print the article's section outline, two spaces of indent per level.",
     )
     parser.add_argument("article", help="a Markdown or plain-text article")
-    _common(parser)
+    common_arguments(parser)
     return parser
 
 
@@ -91,14 +105,26 @@ def read_command(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def _subcommand(
+    name: str,
+) -> tuple[argparse.ArgumentParser, Callable[[argparse.Namespace], int]]:
+    """The parser and handler of a subcommand; the annotation commands load on demand."""
+    if name == "outline":
+        return _outline_parser(), outline_command
+    from reader import cli_annotations
+
+    if name == "highlight":
+        return cli_annotations.highlight_parser(), cli_annotations.highlight_command
+    return cli_annotations.list_parser(), cli_annotations.list_command
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `readmark` console script."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         if arguments and arguments[0] in SUBCOMMANDS:
-            command = arguments.pop(0)
-            args = _outline_parser().parse_args(arguments)
-            handler = {"outline": outline_command}[command]
+            parser, handler = _subcommand(arguments.pop(0))
+            args = parser.parse_args(arguments)
         else:
             args = _read_parser().parse_args(arguments)
             handler = read_command
@@ -115,4 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the package's copy of this module (`python -m reader.cli`), so the CliError
+    # that reader.cli_annotations raises is the one main() catches.
+    from reader.cli import main as package_main
+
+    sys.exit(package_main())
