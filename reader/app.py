@@ -13,6 +13,7 @@ from reader.resources import styles_dir
 from reader.screens.help import HelpScreen, describe_bindings
 from reader.screens.reading import ReadingScreen
 from reader.store import StoreError
+from reader.widgets.annotation_panel import AnnotationPanel
 from reader.widgets.article_view import ArticleView
 from reader.widgets.search_bar import SearchBar
 
@@ -20,7 +21,11 @@ from reader.widgets.search_bar import SearchBar
 class ReadmarkApp(App[None]):
     """A terminal reader for long-form articles."""
 
-    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "reading.tcss"]
+    CSS_PATH = [
+        styles_dir() / "app.tcss",
+        styles_dir() / "reading.tcss",
+        styles_dir() / "annotations.tcss",
+    ]
     TITLE = "readmark"
     COMMANDS = App.COMMANDS | {ReadmarkCommands}
     BINDINGS = [
@@ -45,6 +50,7 @@ class ReadmarkApp(App[None]):
         self.show_outline = (
             show_outline if show_outline is not None else self.setting("outline", False)
         )
+        self.show_panel = self.setting("panel", False)
 
     def setting(self, key: str, default):
         """A remembered preference, or ``default`` when there is none or no store."""
@@ -66,7 +72,7 @@ class ReadmarkApp(App[None]):
         self.theme_changed_signal.subscribe(self, lambda theme: self.remember("theme", theme.name))
         self.push_screen(
             ReadingScreen(self.source, self.store, reading_width=self.reading_width,
-                          show_outline=self.show_outline)
+                          show_outline=self.show_outline, show_panel=self.show_panel)
         )
         message = getattr(self.store, "recovery_message", None) or getattr(
             self.store, "read_only_reason", None)
@@ -78,8 +84,9 @@ class ReadmarkApp(App[None]):
             return
         groups = [
             ("Reading", describe_bindings(ArticleView.BINDINGS)),
-            ("Panels and search", [*describe_bindings(ReadingScreen.BINDINGS),
-                                   *describe_bindings(SearchBar.BINDINGS)]),
+            ("Panels, search and highlights", [*describe_bindings(ReadingScreen.BINDINGS),
+                                               *describe_bindings(SearchBar.BINDINGS)]),
+            ("Highlights panel", describe_bindings(AnnotationPanel.BINDINGS)),
             ("Application", [*describe_bindings(self.BINDINGS),
                              ("ctrl+p", "Command palette: every command by name, themes")]),
         ]

@@ -17,6 +17,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tree
 from textual.worker import get_current_worker
 
+from reader.annotations import (
+    COLORS,
+    DEFAULT_COLOR,
+    Anchoring,
+    Highlight,
+    anchor_records,
+    trim_span,
+)
+from reader.annotator import Annotator
 from reader.document.layout import Layout, layout_document
 from reader.document.loader import ArticleSource
 from reader.document.markdown import quick_title
@@ -28,7 +37,10 @@ from reader.document.progressive import (
     preview_document,
     whole_document,
 )
+from reader.screens.note_editor import NoteEditorScreen
+from reader.screens.tag_editor import TagEditorScreen
 from reader.store import StoreError, StoreReadOnly
+from reader.widgets.annotation_panel import AnnotationPanel
 from reader.widgets.article_view import ArticleView
 from reader.widgets.outline import OutlineTree
 from reader.widgets.search_bar import SearchBar
@@ -36,6 +48,8 @@ from reader.widgets.status_bar import StatusBar, minutes_left
 
 #: Seconds of stillness before the reading position is written to the store.
 SAVE_DELAY = 1.5
+#: How often to look for changes another readmark process made to the store.
+STORE_POLL_SECONDS = 2.0
 
 
 class ReadingScreen(Screen[None]):
@@ -48,6 +62,24 @@ class ReadingScreen(Screen[None]):
                 tooltip="Show or hide the table of contents"),
         Binding("slash", "open_search", "Search", id="search.open",
                 tooltip="Search the article's text"),
+        Binding("p", "toggle_panel", "Highlights", id="panel.toggle",
+                tooltip="Show or hide the panel of highlights and notes"),
+        Binding("h", "highlight", "Highlight", id="highlight.add",
+                tooltip="Highlight the selection, or else the current sentence"),
+        Binding("a", "note", "Note", id="highlight.note",
+                tooltip="Write a note on the highlight under the cursor (made if needed)"),
+        Binding("number_sign", "tags", "Tags", id="highlight.tags", show=False,
+                tooltip="Edit the tags of the highlight under the cursor"),
+        Binding("x", "delete_highlight", "Delete", id="highlight.delete", show=False,
+                tooltip="Delete the highlight under the cursor"),
+        Binding("u", "undo", "Undo", id="highlight.undo", show=False,
+                tooltip="Undo the last highlight change (several levels)"),
+        *[
+            Binding(str(number), f"color('{color}')", color.capitalize(),
+                    id=f"highlight.color_{color}", show=False,
+                    tooltip=f"Colour the highlight under the cursor (or the next one) {color}")
+            for number, color in enumerate(COLORS, start=1)
+        ],
     ]
 
     def __init__(
@@ -57,9 +89,11 @@ class ReadingScreen(Screen[None]):
         *,
         reading_width: int = 80,
         show_outline: bool = False,
+        show_panel: bool = False,
     ) -> None:
         super().__init__()
         self.show_outline = show_outline
+        self.show_panel = show_panel
         self.source = source
         self.store = store
         self._reading_width = reading_width
@@ -69,6 +103,8 @@ class ReadingScreen(Screen[None]):
         self._save_timer = None
         self._saved_position: dict | None = None
         self._save_warned = False
+        self.annotator: Annotator | None = None
+        self.next_color = DEFAULT_COLOR
 
     def compose(self) -> ComposeResult:
         self._view = ArticleView(reading_width=self._reading_width, id="article")
@@ -76,6 +112,9 @@ class ReadingScreen(Screen[None]):
         with Horizontal(id="body"):
             yield OutlineTree(id="outline")
             yield self._view
+            panel = AnnotationPanel(id="annotations")
+            panel.display = self.show_panel
+            yield panel
         search = SearchBar(id="search")
         search.display = False
         yield search
@@ -91,10 +130,10 @@ class ReadingScreen(Screen[None]):
         self.query_one(StatusBar).title = self._initial_title()
         self.query_one(OutlineTree).display = self.show_outline
         position = self._open_in_store()
+        records = self._stored_records()
         view = self.view
         self.watch(view, "reading_width", lambda width: self._remember("reading_width", width),
                    init=False)
-        view.focus()
         if needs_preview(source):
             line = int(position.get("line", 0)) if position else 0
             preview = preview_document(source, line)
@@ -102,12 +141,14 @@ class ReadingScreen(Screen[None]):
             self.query_one(StatusBar).note = "loading…"
             # Parse the rest once the first screen is painted, so it does not compete
             # with it for the interpreter.
-            self.call_after_refresh(self._load_whole, source)
+            self.call_after_refresh(self._load_whole, source, records)
         else:
             document = whole_document(source)
             self._show(document, locate(document, position))
+            self._start_annotating(document, records, None)
         for warning in source.warnings:
             self.notify(warning, severity="warning", timeout=8)
+        self.set_interval(STORE_POLL_SECONDS, self._poll_store)
 
     def _initial_title(self) -> str:
         if self.source.format == "markdown":
@@ -146,15 +187,18 @@ class ReadingScreen(Screen[None]):
         self.view.set_document(document, offset)
 
     @work(thread=True, exclusive=True, group="parse")
-    def _load_whole(self, source: ArticleSource) -> None:
+    def _load_whole(self, source: ArticleSource, records: list[dict]) -> None:
         document = whole_document(source)
         width = self.view.text_width()
         layout = layout_document(document, width)
         words = document.word_count
+        anchoring = anchor_records(document, records) if records else None
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._whole_ready, document, layout, words)
+            self.app.call_from_thread(self._whole_ready, document, layout, words, records,
+                                      anchoring)
 
-    def _whole_ready(self, document: Document, layout: Layout, words: int) -> None:
+    def _whole_ready(self, document: Document, layout: Layout, words: int,
+                     records: list[dict], anchoring: Anchoring | None) -> None:
         view = self.view
         position = position_of(view.document, view.cursor_offset)
         self._words = words
@@ -163,6 +207,147 @@ class ReadingScreen(Screen[None]):
         status.title = document.title
         status.note = ""
         view.replace_document(document, locate(document, position), layout)
+        self._start_annotating(document, records, anchoring)
+
+    # ------------------------------------------------------------ highlights
+    def _stored_records(self) -> list[dict]:
+        if self.article_id is None:
+            return []
+        try:
+            return self.store.annotations(self.article_id)
+        except StoreError as error:
+            self.notify(f"Highlights not available: {error}", severity="error", timeout=10)
+            return []
+
+    def _start_annotating(self, document: Document, records: list[dict],
+                          anchoring: Anchoring | None) -> None:
+        if self.article_id is None:
+            return
+        self.annotator = Annotator(self.store, self.article_id)
+        try:
+            detached = self.annotator.anchor(document, records, anchoring)
+        except StoreError as error:
+            detached = sum(h.detached for h in self.annotator.highlights)
+            self.notify(f"Highlights were re-anchored but not saved: {error}",
+                        severity="warning", timeout=10)
+        self._show_highlights()
+        if detached:
+            self.notify(
+                f"{detached} highlight(s) could not be found in this version of the article. "
+                "They are kept, under Detached in the highlights panel (p).",
+                severity="warning", timeout=10,
+            )
+
+    def _show_highlights(self) -> None:
+        if self.annotator is not None:
+            self.view.set_highlights(self.annotator.highlights)
+            panel = self.query_one(AnnotationPanel)
+            panel.set_highlights(self.annotator.highlights)
+            panel.mark_nearest(self.view.cursor_offset)
+
+    def _poll_store(self) -> None:
+        """Show what another readmark process changed (notes made in a second terminal)."""
+        try:
+            if self.annotator is not None and self.annotator.reload_if_changed():
+                self._show_highlights()
+        except StoreError:
+            pass  # the next poll tries again; changes here are still saved
+
+    def _target_span(self) -> tuple[int, int] | None:
+        """What h acts on: the selection if there is one, else the cursor's sentence."""
+        return self.view.selection_span or self.view.cursor_span
+
+    def _highlight_under_cursor(self) -> Highlight | None:
+        span = self._target_span()
+        if span is None:
+            return None
+        found = self.view.highlights_over(*span)
+        return found[0] if found else None
+
+    def _guarded(self, action, *args):
+        """Run a store change; a failure is reported, never a crash, and nothing is lost."""
+        try:
+            return action(*args)
+        except StoreError as error:
+            self.notify(str(error), severity="error", timeout=10)
+        except ValueError as error:
+            self.notify(str(error), severity="warning", timeout=5)
+        return None
+
+    def _make_highlight(self) -> Highlight | None:
+        if self.annotator is None:
+            self.notify("Highlights become available once the article has loaded.",
+                        severity="warning", timeout=4)
+            return None
+        span = self._target_span()
+        if span is None:
+            return None
+        highlight = self._guarded(self.annotator.add, span[0], span[1], self.next_color)
+        if highlight is not None:
+            self.view.clear_selection()
+            self._show_highlights()
+        return highlight
+
+    def action_highlight(self) -> None:
+        span = self._target_span()
+        if span is not None and self.annotator is not None and self.annotator.document:
+            wanted = trim_span(self.annotator.document.text, *span)
+            if any((h.start, h.end) == wanted for h in self.view.highlights_over(*span)):
+                self.notify("Already highlighted (x deletes it, 1-5 recolour it).", timeout=3)
+                return
+        self._make_highlight()
+
+    def action_color(self, color: str) -> None:
+        highlight = self._highlight_under_cursor()
+        if highlight is None or self.annotator is None:
+            self.next_color = color
+            self.notify(f"The next highlight will be {color}.", timeout=2)
+            return
+        if self._guarded(self.annotator.set_color, highlight.id, color) is not None:
+            self._show_highlights()
+
+    def action_delete_highlight(self) -> None:
+        highlight = self._highlight_under_cursor()
+        if highlight is None or self.annotator is None:
+            self.notify("No highlight here.", severity="warning", timeout=2)
+            return
+        if self._guarded(self.annotator.delete, highlight.id) is not None:
+            self._show_highlights()
+            self.notify("Highlight deleted — u undoes it.", timeout=3)
+
+    def action_undo(self) -> None:
+        if self.annotator is None:
+            return
+        described = self._guarded(self.annotator.undo)
+        if described is None:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self._show_highlights()
+        self.notify(f"Undone: {described}.", timeout=2)
+
+    def action_note(self) -> None:
+        highlight = self._highlight_under_cursor() or self._make_highlight()
+        if highlight is None:
+            return
+
+        def save(note: str | None) -> None:
+            if (note is not None and note != highlight.note and self.annotator is not None
+                    and self._guarded(self.annotator.set_note, highlight.id, note) is not None):
+                self._show_highlights()
+
+        self.app.push_screen(NoteEditorScreen(highlight.text, highlight.note), save)
+
+    def action_tags(self) -> None:
+        highlight = self._highlight_under_cursor() or self._make_highlight()
+        if highlight is None or self.annotator is None:
+            return
+
+        def save(tags: tuple[str, ...] | None) -> None:
+            if (tags is not None and tags != highlight.tags and self.annotator is not None
+                    and self._guarded(self.annotator.set_tags, highlight.id, tags) is not None):
+                self._show_highlights()
+
+        self.app.push_screen(TagEditorScreen(highlight.tags, self.annotator.known_tags()), save)
 
     # ------------------------------------------------------------ following
     @on(ArticleView.CursorMoved)
@@ -184,6 +369,7 @@ class ReadingScreen(Screen[None]):
         status.percent = round(fraction * 100)
         status.minutes = minutes_left(self._words, fraction)
         self.query_one(OutlineTree).mark_section(section)
+        self.query_one(AnnotationPanel).mark_nearest(offset)
         self._schedule_save()
 
     @on(ArticleView.SearchChanged)
@@ -235,6 +421,37 @@ class ReadingScreen(Screen[None]):
             outline.mark_section(self.view.document.section_index_at(self.view.cursor_offset))
         else:
             self.view.focus()
+
+    def action_toggle_panel(self) -> None:
+        panel = self.query_one(AnnotationPanel)
+        panel.display = not panel.display
+        self._remember("panel", bool(panel.display))
+        if panel.display:
+            panel.mark_nearest(self.view.cursor_offset)
+        else:
+            self.view.focus()
+
+    @on(AnnotationPanel.Selected)
+    def _panel_selected(self, event: AnnotationPanel.Selected) -> None:
+        event.stop()
+        if self.annotator is None:
+            return
+        highlight = self.annotator.get(event.highlight_id)
+        if highlight is None:
+            return
+        if not highlight.detached:
+            self.view.move_cursor_to_offset(highlight.start)
+            self.view.focus()
+            return
+        span = self.view.selection_span
+        if span is None:
+            self.notify("To re-attach it, select the new text in the article (v, or the "
+                        "mouse), then press enter on this entry again.", timeout=6)
+            return
+        if self._guarded(self.annotator.reattach, highlight.id, *span) is not None:
+            self.view.clear_selection()
+            self._show_highlights()
+            self.notify("Re-attached.", timeout=2)
 
     def _remember(self, key: str, value) -> None:
         remember = getattr(self.app, "remember", None)

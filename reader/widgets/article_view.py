@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
 
@@ -18,13 +19,15 @@ from rich.style import Style
 from textual import events, work
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from reader.annotations import Highlight
 from reader.document.layout import (
     LIST_INDENT,
     QUOTE_BAR,
@@ -33,11 +36,21 @@ from reader.document.layout import (
     layout_document,
 )
 from reader.document.model import Block, BlockKind, Document
+from reader.document.words import (
+    next_word_end,
+    next_word_start,
+    previous_word_end,
+    previous_word_start,
+)
 
 #: Articles up to this many characters are re-wrapped on the event loop.
 SYNC_LAYOUT_LIMIT = 400_000
 MIN_READING_WIDTH = 30
 MAX_READING_WIDTH = 200
+#: Drawn after the text where a highlight with a note ends.
+NOTE_MARKER = "✎"
+#: Drawn in the left margin beside the cursor's sentence.
+CURSOR_BAR = "▎"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 _EMPTY_DOCUMENT = Document(title="", source="", text="", blocks=[])
@@ -62,6 +75,15 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--rule",
         "article-view--table-header",
         "article-view--cursor",
+        "article-view--cursor-bar",
+        "article-view--selection",
+        "article-view--note-marker",
+        "article-view--highlight-yellow",
+        "article-view--highlight-green",
+        "article-view--highlight-blue",
+        "article-view--highlight-pink",
+        "article-view--highlight-purple",
+        "article-view--highlight-overlap",
         "article-view--search-match",
         "article-view--search-current",
     }
@@ -89,6 +111,17 @@ class ArticleView(ScrollView, can_focus=True):
                 tooltip="Narrow the reading column by 4 columns"),
         Binding("o", "open_link", "Open link", id="link.open", show=False,
                 tooltip="Open the first link in the current sentence"),
+        Binding("v", "select", "Select", id="selection.start",
+                tooltip="Start a selection at the cursor; j/k, {/} extend it, h highlights it"),
+        Binding("escape", "cancel_selection", "Cancel selection", id="selection.cancel"),
+        Binding("right", "selection_end(1)", "End +word", id="selection.end_right",
+                tooltip="Move the selection's end one word right"),
+        Binding("left", "selection_end(-1)", "End -word", id="selection.end_left",
+                tooltip="Move the selection's end one word left"),
+        Binding("shift+right", "selection_start(1)", "Start +word", id="selection.start_right",
+                tooltip="Move the selection's start one word right"),
+        Binding("shift+left", "selection_start(-1)", "Start -word", id="selection.start_left",
+                tooltip="Move the selection's start one word left"),
     ]
 
     reading_width: var[int] = var(80)
@@ -141,6 +174,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._current_match = -1
         self._query = ""
         self._pending_offset = 0
+        self._highlights: list[Highlight] = []
+        self._highlight_starts: list[int] = []
+        self._longest_highlight = 0
+        self._noted_ends: list[int] = []
+        self._selection_anchor: tuple[int, int] | None = None
+        self._selection: tuple[int, int] | None = None
+        self._mouse_selection: tuple[int, int] | None = None
 
     # ----------------------------------------------------------------- document
     def set_document(self, document: Document, cursor_offset: int = 0) -> None:
@@ -289,16 +329,29 @@ class ArticleView(ScrollView, can_focus=True):
         if block_index < 0:
             return Strip([Segment(" " * margin, base)] if margin else [], margin)
         block = self.document.blocks[block_index]
-        segments = [Segment(" " * margin, base)] if margin else []
+        start, end = layout.starts[index], layout.ends[index]
+        segments = self._margin_segments(margin, start, end, base)
         block_style = self._block_style(block)
         segments.extend(self._prefix_segments(block, bool(layout.first[index]), base))
-        start, end = layout.starts[index], layout.ends[index]
         if block.kind is BlockKind.RULE:
             segments.append(Segment("─" * (layout.width - block_prefix_width(block)),
                                     base + self._style("rule")))
         else:
             segments.extend(self._text_segments(block, start, end, base + block_style))
+            if self._note_ends_on(start, end):
+                segments.append(Segment(" " + NOTE_MARKER, base + self._style("note-marker")))
         return Strip(segments)
+
+    def _margin_segments(self, margin: int, start: int, end: int, base: Style) -> list[Segment]:
+        """Blank margin, with a bar beside the lines of the cursor's sentence."""
+        if not margin:
+            return []
+        cursor = self.cursor_span
+        if margin >= 2 and cursor is not None and cursor[0] <= end and cursor[1] > start:
+            return [Segment(" " * (margin - 2), base),
+                    Segment(CURSOR_BAR, base + self._style("cursor-bar")),
+                    Segment(" ", base)]
+        return [Segment(" " * margin, base)]
 
     def _block_style(self, block: Block) -> Style:
         kind = block.kind
@@ -333,7 +386,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _text_segments(self, block: Block, start: int, end: int, style: Style) -> list[Segment]:
         text = self.document.text
-        # Every place where the set of marks changes inside [start, end).
+        # Every place where the set of marks changes inside [start, end). Later marks
+        # draw over earlier ones: inline styles, cursor, highlights, selection, search.
         marks: list[tuple[int, int, str]] = [
             (span.start, span.end, _SPAN_COMPONENT.get(span.style, "bold"))
             for span in block.spans
@@ -342,7 +396,11 @@ class ArticleView(ScrollView, can_focus=True):
         cursor = self.cursor_span
         if cursor is not None and cursor[0] < end and cursor[1] > start:
             marks.append((cursor[0], cursor[1], "cursor"))
-        marks.extend(self._match_marks(start, end))  # last: drawn over the cursor
+        marks.extend(self._highlight_marks(start, end))
+        selection = self.selection_span
+        if selection is not None and selection[0] < end and selection[1] > start:
+            marks.append((selection[0], selection[1], "selection"))
+        marks.extend(self._match_marks(start, end))
         if not marks:
             return [Segment(_clean(text[start:end]), style)] if end > start else []
         points = {start, end}
@@ -355,9 +413,31 @@ class ArticleView(ScrollView, can_focus=True):
         segments: list[Segment] = []
         for left, right in pairwise(ordered):
             names = tuple(name for s, e, name in marks if s <= left and e >= right)
+            if sum(name.startswith("highlight-") for name in names) > 1:
+                names += ("highlight-overlap",)
             piece_style = style + _combine(self, names) if names else style
             segments.append(Segment(_clean(text[left:right]), piece_style))
         return segments
+
+    def _highlight_marks(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Highlights over [start, end), found by bisection on their starts."""
+        if not self._highlight_starts:
+            return []
+        first = bisect_left(self._highlight_starts, start - self._longest_highlight)
+        marks = []
+        for index in range(first, len(self._highlight_starts)):
+            highlight = self._highlights[index]
+            if highlight.start >= end:
+                break
+            if highlight.end > start:
+                marks.append((highlight.start, highlight.end, f"highlight-{highlight.color}"))
+        return marks
+
+    def _note_ends_on(self, start: int, end: int) -> bool:
+        if not self._noted_ends:
+            return False
+        index = bisect_right(self._noted_ends, start)
+        return index < len(self._noted_ends) and self._noted_ends[index] <= end
 
     def _match_marks(self, start: int, end: int) -> list[tuple[int, int, str]]:
         if not self._matches_start:
@@ -385,6 +465,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh_lines(lines.start, len(lines))
 
     def watch_cursor_index(self, old: int, new: int) -> None:
+        if self.selecting:
+            self._extend_selection_to_cursor()
         document = self.document
         if 0 <= old < document.sentence_count:
             self._refresh_span_lines(document.sentence_span(old))
@@ -563,6 +645,129 @@ class ArticleView(ScrollView, can_focus=True):
             span.href for span in block.spans
             if span.style == "link" and span.href and span.start < end and span.end > start
         ]
+
+    # -------------------------------------------------------------- highlights
+    def set_highlights(self, highlights: Sequence[Highlight]) -> None:
+        """Draw these highlights (detached ones are skipped: they have no place)."""
+        attached = sorted((h for h in highlights if not h.detached),
+                          key=lambda h: (h.start, h.end))
+        self._highlights = attached
+        self._highlight_starts = [h.start for h in attached]
+        self._longest_highlight = max((h.end - h.start for h in attached), default=0)
+        self._noted_ends = sorted(h.end for h in attached if h.has_note)
+        self._strip_cache.clear()
+        self.refresh()
+
+    def highlights_over(self, start: int, end: int) -> list[Highlight]:
+        """Highlights that share any text with [start, end), in document order."""
+        return [h for h in self._highlights if h.start < max(end, start + 1) and h.end > start]
+
+    # --------------------------------------------------------------- selection
+    @property
+    def selection_span(self) -> tuple[int, int] | None:
+        """The keyboard selection, else the mouse selection, else None."""
+        return self._selection or self._mouse_selection
+
+    @property
+    def selecting(self) -> bool:
+        return self._selection_anchor is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("selection_end", "selection_start", "cancel_selection"):
+            return self.selecting or (action == "cancel_selection" and
+                                      self._mouse_selection is not None)
+        return True
+
+    def action_select(self) -> None:
+        span = self.cursor_span
+        if span is None:
+            return
+        if self.selecting:
+            self.clear_selection()
+            return
+        self._selection_anchor = span
+        self._set_selection(span)
+        self.refresh_bindings()
+
+    def action_cancel_selection(self) -> None:
+        self.clear_selection()
+
+    def clear_selection(self) -> None:
+        """Drop the keyboard and the mouse selection."""
+        old = self.selection_span
+        self._selection_anchor = None
+        self._selection = None
+        self._mouse_selection = None
+        if self.text_selection is not None:
+            self.screen.clear_selection()
+        self._refresh_span_lines(old)
+        self.refresh_bindings()
+
+    def _set_selection(self, span: tuple[int, int] | None) -> None:
+        old = self._selection
+        self._selection = span
+        self._refresh_span_lines(old)
+        self._refresh_span_lines(span)
+
+    def _extend_selection_to_cursor(self) -> None:
+        anchor, cursor = self._selection_anchor, self.cursor_span
+        if anchor is None or cursor is None:
+            return
+        self._set_selection((min(anchor[0], cursor[0]), max(anchor[1], cursor[1])))
+
+    def action_selection_end(self, direction: int) -> None:
+        if self._selection is None:
+            return
+        start, end = self._selection
+        text = self.document.text
+        end = next_word_end(text, end) if direction > 0 else previous_word_end(text, end, start)
+        self._set_selection((start, end))
+
+    def action_selection_start(self, direction: int) -> None:
+        if self._selection is None:
+            return
+        start, end = self._selection
+        text = self.document.text
+        start = (next_word_start(text, start, end) if direction > 0
+                 else previous_word_start(text, start))
+        self._set_selection((start, end))
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        span = self._span_of(selection)
+        if span is None:
+            return None
+        return self.document.text[span[0] : span[1]], "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        old = self._mouse_selection
+        self._mouse_selection = None if selection is None else self._span_of(selection)
+        self._refresh_span_lines(old)
+        self._refresh_span_lines(self._mouse_selection)
+        self.refresh_bindings()
+
+    def _span_of(self, selection: Selection) -> tuple[int, int] | None:
+        """Document offsets of a mouse selection (given in strip cells and lines)."""
+        layout = self.layout_
+        if not len(layout):
+            return None
+        first = selection.start or Offset(0, 0)
+        last = selection.end or Offset(0, len(layout) - 1)
+        start = self._offset_of_cell(first.x, first.y, end=False)
+        end = self._offset_of_cell(last.x, last.y, end=True)
+        if start is None or end is None or end <= start:
+            return None
+        return start, end
+
+    def _offset_of_cell(self, x: int, line: int, *, end: bool) -> int | None:
+        layout = self.layout_
+        line = max(0, min(line, len(layout) - 1))
+        if layout.blocks[line] < 0:
+            return layout.starts[line]
+        block = self.document.blocks[layout.blocks[line]]
+        margin = max(0, (self._content_width() - layout.width) // 2)
+        column = x - margin - block_prefix_width(block)
+        start, stop = layout.starts[line], layout.ends[line]
+        return max(start, min(stop, start + column))
 
     # ------------------------------------------------------------------- mouse
     def on_click(self, event: events.Click) -> None:

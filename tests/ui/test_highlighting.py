@@ -1,0 +1,185 @@
+"""Highlighting from the keyboard and the mouse: colours, notes, tags, delete and undo."""
+
+from __future__ import annotations
+
+from reader.widgets.article_view import ArticleView
+
+SIZE = (100, 30)
+
+
+async def _ready(app, pilot) -> ArticleView:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app.screen.query_one(ArticleView)
+
+
+def _texts(app) -> list[str]:
+    return [h.text for h in app.screen.annotator.highlights]
+
+
+def _stored(store, app) -> list[dict]:
+    return store.annotations(app.screen.article_id)
+
+
+async def test_h_highlights_the_current_sentence_durably(make_reader, article_path, store):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await _ready(app, pilot)
+        await pilot.press("j", "h")
+        await pilot.pause()
+        assert _texts(app) == ["The opening paragraph sets the scene."]
+        assert [r["color"] for r in _stored(store, app)] == ["yellow"]
+        # It is drawn: the sentence's line carries the highlight colour.
+        line = view.layout_.line_at(view.cursor_offset)
+        strip = view._render_strip(line)
+        yellow = view._style("highlight-yellow").bgcolor
+        assert any(segment.style and segment.style.bgcolor == yellow for segment in strip)
+        await pilot.press("h")
+        await pilot.pause()
+        assert len(_texts(app)) == 1  # a second h does not duplicate it
+
+
+async def test_visual_selection_over_sentences_and_words(make_reader, article_path):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await _ready(app, pilot)
+        await pilot.press("j", "v", "j")
+        start, end = view.selection_span
+        assert view.document.text[start:end] == (
+            "The opening paragraph sets the scene. It has a second sentence with bold text.")
+        await pilot.press("left", "left", "shift+right", "shift+right")
+        start, end = view.selection_span
+        assert view.document.text[start:end] == (
+            "paragraph sets the scene. It has a second sentence with")
+        await pilot.press("h")
+        await pilot.pause()
+        assert _texts(app) == ["paragraph sets the scene. It has a second sentence with"]
+        assert view.selection_span is None
+
+
+async def test_escape_cancels_a_selection(make_reader, article_path):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await _ready(app, pilot)
+        await pilot.press("v", "j", "escape")
+        assert view.selection_span is None
+        await pilot.press("h")
+        await pilot.pause()
+        assert len(_texts(app)) == 1  # only the cursor's sentence
+
+
+async def test_number_keys_colour_the_highlight_or_the_next_one(make_reader, article_path,
+                                                               store):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("j", "h", "3")
+        await pilot.pause()
+        assert [r["color"] for r in _stored(store, app)] == ["blue"]
+        await pilot.press("j", "5", "h")
+        await pilot.pause()
+        colours = {h.text: h.color for h in app.screen.annotator.highlights}
+        assert colours["It has a second sentence with bold text."] == "purple"
+
+
+async def test_x_deletes_and_u_undoes_several_levels(make_reader, article_path, store):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("j", "h", "2", "x")
+        await pilot.pause()
+        assert _texts(app) == [] and _stored(store, app) == []
+        await pilot.press("u")
+        await pilot.pause()
+        assert [r["color"] for r in _stored(store, app)] == ["green"]
+        await pilot.press("u")
+        await pilot.pause()
+        assert [r["color"] for r in _stored(store, app)] == ["yellow"]
+        await pilot.press("u")
+        await pilot.pause()
+        assert _stored(store, app) == []
+
+
+async def test_a_writes_a_note_and_ctrl_s_saves_it(make_reader, article_path, store):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await _ready(app, pilot)
+        await pilot.press("j", "a")  # no highlight yet: one is made first
+        await pilot.pause()
+        await pilot.press(*"Scene setting", "enter", *"matters.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [record] = _stored(store, app)
+        assert record["note"] == "Scene setting\nmatters."
+        # The note marker is drawn after the highlight's end.
+        line = view.layout_.line_at(view.cursor_offset)
+        assert "✎" in "".join(segment.text for segment in view._render_strip(line))
+
+
+async def test_escape_on_a_changed_note_asks_first(make_reader, article_path, store):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("j", "h", "a", *"draft")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n")  # do not discard
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert _stored(store, app)[0]["note"] == "draft"
+        await pilot.press("a", *" more", "escape")
+        await pilot.pause()
+        await pilot.press("y")  # discard
+        await pilot.pause()
+        assert _stored(store, app)[0]["note"] == "draft"
+
+
+async def test_number_sign_edits_tags_with_completion(make_reader, article_path, store):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("j", "h", "number_sign")
+        await pilot.pause()
+        await pilot.press(*"#idea, method", "enter")
+        await pilot.pause()
+        assert _stored(store, app)[0]["tags"] == ["idea", "method"]
+        await pilot.press("j", "number_sign")
+        await pilot.pause()
+        await pilot.press(*"me", "right", "enter")  # completes to the known tag
+        await pilot.pause()
+        tags = {h.text: h.tags for h in app.screen.annotator.highlights}
+        assert tags["It has a second sentence with bold text."] == ("method",)
+
+
+async def test_mouse_selection_then_h(make_reader, article_path):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await _ready(app, pilot)
+        text = view.document.text
+        start = text.index("sets the scene")
+        line = view.layout_.line_at(start)
+        margin = (view._content_width() - view.layout_.width) // 2
+        column = start - view.layout_.starts[line] + margin
+        from textual.geometry import Offset
+        from textual.selection import Selection
+
+        view.selection_updated(Selection(Offset(column, line),
+                                         Offset(column + len("sets the scene"), line)))
+        assert view.selection_span == (start, start + len("sets the scene"))
+        await pilot.press("h")
+        await pilot.pause()
+        assert _texts(app) == ["sets the scene"]
+
+
+async def test_highlights_come_back_after_reopening(make_reader, article_path):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("j", "h", "4", "q")
+    again = make_reader(article_path)
+    async with again.run_test(size=SIZE) as pilot:
+        view = await _ready(again, pilot)
+        assert [(h.text, h.color) for h in view._highlights] == [
+            ("The opening paragraph sets the scene.", "pink")]
