@@ -96,9 +96,10 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("left_curly_bracket", "paragraph_previous", "Previous paragraph",
                 id="paragraph.previous", show=False),
         Binding("right_square_bracket", "section_next", "Next section", id="section.next",
-                tooltip="Move the cursor to the next section's first sentence"),
+                show=False, tooltip="Move the cursor to the next section's first sentence"),
         Binding("left_square_bracket", "section_previous", "Prev section",
-                id="section.previous", tooltip="Move the cursor to the previous section"),
+                id="section.previous", show=False,
+                tooltip="Move the cursor to the previous section"),
         Binding("space,pagedown", "page_down", "Page down", id="page.down", show=False),
         Binding("b,pageup", "page_up", "Page up", id="page.up", show=False),
         Binding("g,home", "go_start", "Start", id="go.start", show=False),
@@ -111,7 +112,7 @@ class ArticleView(ScrollView, can_focus=True):
                 tooltip="Narrow the reading column by 4 columns"),
         Binding("o", "open_link", "Open link", id="link.open", show=False,
                 tooltip="Open the first link in the current sentence"),
-        Binding("v", "select", "Select", id="selection.start",
+        Binding("v", "select", "Select", id="selection.start", show=False,
                 tooltip="Start a selection at the cursor; j/k, {/} extend it, h highlights it"),
         Binding("escape", "cancel_selection", "Cancel selection", id="selection.cancel"),
         Binding("right", "selection_end(1)", "End +word", id="selection.end_right",
@@ -228,8 +229,9 @@ class ArticleView(ScrollView, can_focus=True):
         return self.scrollable_content_region.width or self.size.width
 
     def _text_width(self) -> int:
-        available = self._content_width()
-        return max(MIN_READING_WIDTH - 10, min(self.reading_width, max(available - 2, 1)))
+        # Keep a column of margin on the left and room for the note marker on the right.
+        available = self._content_width() - 1 - len(NOTE_MARKER) - 1
+        return max(MIN_READING_WIDTH - 10, min(self.reading_width, max(available, 1)))
 
     def _relayout(self, *, keep_offset: int, top_row: int | None) -> None:
         width = self._text_width()

@@ -261,8 +261,8 @@ async def test_width_keys_and_resize_rewrap(make_reader, article_path):
         assert view.layout_.width == 84
         await pilot.resize_terminal(50, 30)
         await pilot.pause()
-        # The text column shrinks to the window, less a margin and the scrollbar.
-        assert view.layout_.width == view.scrollable_content_region.width - 2 < 50
+        # The text column shrinks to the window, less margins and the scrollbar.
+        assert view.layout_.width == view.scrollable_content_region.width - 3 < 50
         for line in range(len(view.layout_)):
             assert view.layout_.ends[line] - view.layout_.starts[line] <= 48
 

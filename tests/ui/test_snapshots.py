@@ -57,3 +57,20 @@ def test_search_matches_marked(snap_compare, make_reader):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_highlights_colours_notes_and_panel(snap_compare, make_reader):
+    """Five colours, an overlap, a note marker, a selection, and the panel beside them."""
+    app = make_reader(samples_dir() / "rich_markdown.md")
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("j", "h", "j", "h", "2", "j", "h", "3", "j", "h", "4")
+        await pilot.press("j", "h", "5", "a", *"Why a third?", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("k", "v", "j", "h")  # overlaps the pink and purple ones
+        await pilot.press("j", "j", "v", "j", "shift+right")
+        await pilot.press("p")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
