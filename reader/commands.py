@@ -6,6 +6,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from reader.annotations import COLORS
+
 #: (title, help, action run on the screen)
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("contents: toggle panel", "Show or hide the table of contents (t)", "toggle_outline"),
@@ -19,6 +21,19 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("width: wider reading column", "Widen the text by 4 columns (+)", "article('wider')"),
     ("width: narrower reading column", "Narrow the text by 4 columns (-)", "article('narrower')"),
     ("link: open link in sentence", "Open the current sentence's link (o)", "article('open_link')"),
+    ("highlight: current sentence or selection", "Highlight it (h)", "highlight"),
+    ("highlight: start a selection", "Select from the cursor; j/k extend it (v)",
+     "article('select')"),
+    ("highlight: write a note", "Note on the highlight under the cursor (a)", "note"),
+    ("highlight: edit tags", "Tags of the highlight under the cursor (#)", "tags"),
+    ("highlight: delete", "Delete the highlight under the cursor (x)", "delete_highlight"),
+    ("highlight: undo last change", "Undo the last highlight change (u)", "undo"),
+    *(
+        (f"highlight: colour {color}", f"Colour the highlight under the cursor ({number})",
+         f"color('{color}')")
+        for number, color in enumerate(COLORS, start=1)
+    ),
+    ("highlights: toggle panel", "Show or hide the highlights panel (p)", "toggle_panel"),
     ("help: show keys", "Every key and what it does (?)", "app.help"),
 )
 

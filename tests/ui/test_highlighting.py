@@ -183,3 +183,19 @@ async def test_highlights_come_back_after_reopening(make_reader, article_path):
         view = await _ready(again, pilot)
         assert [(h.text, h.color) for h in view._highlights] == [
             ("The opening paragraph sets the scene.", "pink")]
+
+
+async def test_command_palette_offers_highlight_actions(make_reader, article_path):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("j", "ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"highlight current", "enter")
+        await pilot.pause(0.3)
+        assert _texts(app) == ["The opening paragraph sets the scene."]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"colour green", "enter")
+        await pilot.pause(0.3)
+        assert [h.color for h in app.screen.annotator.highlights] == ["green"]
