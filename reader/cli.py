@@ -8,6 +8,7 @@ on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -17,8 +18,18 @@ from reader.document.loader import ArticleError, parse_article, read_article
 from reader.resources import default_article
 
 EXIT_USAGE = 2
+#: Commands that live in their own modules, imported only when used. Each module
+#: defines ``NAME_parser()`` and ``NAME_command(args)`` for its commands.
+COMMAND_MODULES = {
+    "highlight": "reader.cli_annotations",
+    "list": "reader.cli_annotations",
+    "export": "reader.cli_export",
+    "import": "reader.cli_export",
+    "review": "reader.cli_review",
+    "stats": "reader.cli_review",
+}
 #: Words that name a command instead of an article (use ./list for a file named so).
-SUBCOMMANDS = ("outline", "highlight", "list")
+SUBCOMMANDS = ("outline", *COMMAND_MODULES)
 
 EPILOG = """\
 commands:
@@ -27,6 +38,11 @@ commands:
                                             (--note, --color, --tag, --occurrence)
   readmark list                             list known articles with their numbers of
                                             highlights and notes
+  readmark export ARTICLE [-o FILE]         export an article's notes (--format
+                                            markdown|json|csv); --all -o DIR for all
+  readmark import FILE.json                 import annotations (readmark's or W3C JSON)
+  readmark review [ARTICLE]                 review past highlights with spaced repetition
+  readmark stats                            highlights, notes and due cards per article
 
 Run 'readmark COMMAND --help' for a command's options. Without ARTICLE, the
 bundled sample article opens.
@@ -108,14 +124,11 @@ def read_command(args: argparse.Namespace) -> int:
 def _subcommand(
     name: str,
 ) -> tuple[argparse.ArgumentParser, Callable[[argparse.Namespace], int]]:
-    """The parser and handler of a subcommand; the annotation commands load on demand."""
+    """The parser and handler of a subcommand, its module loaded on demand."""
     if name == "outline":
         return _outline_parser(), outline_command
-    from reader import cli_annotations
-
-    if name == "highlight":
-        return cli_annotations.highlight_parser(), cli_annotations.highlight_command
-    return cli_annotations.list_parser(), cli_annotations.list_command
+    module = importlib.import_module(COMMAND_MODULES[name])
+    return getattr(module, f"{name}_parser")(), getattr(module, f"{name}_command")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
