@@ -35,15 +35,17 @@ class ReadmarkApp(App[None]):
 
     def __init__(
         self,
-        source: ArticleSource,
+        source: ArticleSource | None,
         store,
         *,
         reading_width: int | None = None,
         show_outline: bool | None = None,
+        review: dict | None = None,
     ) -> None:
         super().__init__()
         self.source = source
         self.store = store
+        self.review_options = review
         self.reading_width = (
             reading_width if reading_width is not None else self.setting("reading_width", 80)
         )
@@ -70,14 +72,40 @@ class ReadmarkApp(App[None]):
         if theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, lambda theme: self.remember("theme", theme.name))
-        self.push_screen(
-            ReadingScreen(self.source, self.store, reading_width=self.reading_width,
-                          show_outline=self.show_outline, show_panel=self.show_panel)
-        )
+        if self.review_options is not None:
+            from reader.screens.review import ReviewScreen
+
+            self.push_screen(ReviewScreen(self.store, **self.review_options))
+        else:
+            assert self.source is not None
+            self.push_screen(self.reading_screen(self.source))
         message = getattr(self.store, "recovery_message", None) or getattr(
             self.store, "read_only_reason", None)
         if message:
             self.notify(message, severity="warning", timeout=15)
+
+    def reading_screen(
+        self, source: ArticleSource, *, focus_highlight: str | None = None,
+        returns: bool = False,
+    ) -> ReadingScreen:
+        """A reading screen with the reader's preferences.
+
+        Args:
+            source: The article.
+            focus_highlight: Open at this highlight (by id) instead of the saved position.
+            returns: Pushed over another screen (a review): ``q`` goes back to it, and
+                the article's reading position is left as it was.
+        """
+        return ReadingScreen(source, self.store, reading_width=self.reading_width,
+                             show_outline=self.show_outline, show_panel=self.show_panel,
+                             focus_highlight=focus_highlight, returns=returns)
+
+    async def action_quit(self) -> None:
+        """Quit, or go back when the screen was opened over another one."""
+        if getattr(self.screen, "returns", False):
+            self.screen.dismiss(None)
+            return
+        self.exit()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -105,3 +133,9 @@ def make_app(
     ``reading_width`` and ``show_outline`` default to what the reader chose last time.
     """
     return ReadmarkApp(source, store, reading_width=reading_width, show_outline=show_outline)
+
+
+def make_review_app(store, **review_options) -> ReadmarkApp:
+    """An app that opens on a review session (``readmark review``); the options go to
+    ``ReviewScreen`` (article_id, limit, tag, new)."""
+    return ReadmarkApp(None, store, review=review_options)

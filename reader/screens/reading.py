@@ -90,8 +90,12 @@ class ReadingScreen(Screen[None]):
         reading_width: int = 80,
         show_outline: bool = False,
         show_panel: bool = False,
+        focus_highlight: str | None = None,
+        returns: bool = False,
     ) -> None:
         super().__init__()
+        self.focus_highlight = focus_highlight
+        self.returns = returns
         self.show_outline = show_outline
         self.show_panel = show_panel
         self.source = source
@@ -231,6 +235,10 @@ class ReadingScreen(Screen[None]):
             self.notify(f"Highlights were re-anchored but not saved: {error}",
                         severity="warning", timeout=10)
         self._show_highlights()
+        if self.focus_highlight is not None:
+            wanted = self.annotator.get(self.focus_highlight)
+            if wanted is not None and not wanted.detached:
+                self.view.move_cursor_to_offset(wanted.start, top=True)
         if detached:
             self.notify(
                 f"{detached} highlight(s) could not be found in this version of the article. "
@@ -395,7 +403,7 @@ class ReadingScreen(Screen[None]):
 
     def save_position(self) -> None:
         """Write the reading position to the store (quietly skipped if it cannot)."""
-        if self.article_id is None or not self.view.document.blocks:
+        if self.article_id is None or self.returns or not self.view.document.blocks:
             return
         position = position_of(self.view.document, self.view.cursor_offset)
         if position == self._saved_position:
