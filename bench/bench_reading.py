@@ -110,6 +110,7 @@ class Row:
     target: str = ""
     passed: bool | None = None
     note: str = ""
+    middle: str = ""  # "mean" or "median" for the middle column; default: mean for ms rows
 
 
 @dataclass
@@ -721,13 +722,17 @@ def _fmt(value: float | None, unit: str, limit: float | None = None) -> str:
     return f"{value:g}"
 
 
-def print_table(rows: list[Row]) -> None:
+KEYPRESS_FOOTNOTE = "(keypress rows: the 'median' column is the mean, as the target asks)"
+
+
+def print_table(rows: list[Row], footnote: str | None = KEYPRESS_FOOTNOTE) -> None:
     header = ("measure", "article", "median", "min", "max", "target", "result", "note")
     table: list[tuple[str, ...]] = [header]
     for row in rows:
         if row.samples is not None and row.samples.ok:
             limit = row.samples.limit
-            middle = row.samples.mean if row.unit == "ms" else row.samples.median
+            use_mean = row.middle == "mean" or (not row.middle and row.unit == "ms")
+            middle = row.samples.mean if use_mean else row.samples.median
             cells = (_fmt(middle, row.unit, limit), _fmt(row.samples.low, row.unit, limit),
                      _fmt(row.samples.high, row.unit, limit))
         elif row.value is not None:
@@ -741,7 +746,8 @@ def print_table(rows: list[Row]) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)) + "  " + line[-1])
         if index == 0:
             print("  ".join("-" * width for width in widths) + "  ----")
-    print("(keypress rows: the 'median' column is the mean, as the target asks)")
+    if footnote:
+        print(footnote)
 
 
 def print_screens(screens: dict[str, list[str]]) -> None:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from reader.widgets.article_view import ArticleView
+from tests.ui.support import settle
 
 SIZE = (100, 30)
-
-
-async def _ready(app, pilot) -> ArticleView:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return app.screen.query_one(ArticleView)
 
 
 def _texts(app) -> list[str]:
@@ -25,7 +18,7 @@ def _stored(store, app) -> list[dict]:
 async def test_h_highlights_the_current_sentence_durably(make_reader, article_path, store):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         await pilot.press("j", "h")
         await pilot.pause()
         assert _texts(app) == ["The opening paragraph sets the scene."]
@@ -43,7 +36,7 @@ async def test_h_highlights_the_current_sentence_durably(make_reader, article_pa
 async def test_visual_selection_over_sentences_and_words(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         await pilot.press("j", "v", "j")
         start, end = view.selection_span
         assert view.document.text[start:end] == (
@@ -61,7 +54,7 @@ async def test_visual_selection_over_sentences_and_words(make_reader, article_pa
 async def test_escape_cancels_a_selection(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         await pilot.press("v", "j", "escape")
         assert view.selection_span is None
         await pilot.press("h")
@@ -73,7 +66,7 @@ async def test_number_keys_colour_the_highlight_or_the_next_one(make_reader, art
                                                                store):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("j", "h", "3")
         await pilot.pause()
         assert [r["color"] for r in _stored(store, app)] == ["blue"]
@@ -86,7 +79,7 @@ async def test_number_keys_colour_the_highlight_or_the_next_one(make_reader, art
 async def test_x_deletes_and_u_undoes_several_levels(make_reader, article_path, store):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("j", "h", "2", "x")
         await pilot.pause()
         assert _texts(app) == [] and _stored(store, app) == []
@@ -104,7 +97,7 @@ async def test_x_deletes_and_u_undoes_several_levels(make_reader, article_path, 
 async def test_a_writes_a_note_and_ctrl_s_saves_it(make_reader, article_path, store):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         await pilot.press("j", "a")  # no highlight yet: one is made first
         await pilot.pause()
         await pilot.press(*"Scene setting", "enter", *"matters.")
@@ -120,7 +113,7 @@ async def test_a_writes_a_note_and_ctrl_s_saves_it(make_reader, article_path, st
 async def test_escape_on_a_changed_note_asks_first(make_reader, article_path, store):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("j", "h", "a", *"draft")
         await pilot.press("escape")
         await pilot.pause()
@@ -139,7 +132,7 @@ async def test_escape_on_a_changed_note_asks_first(make_reader, article_path, st
 async def test_number_sign_edits_tags_with_completion(make_reader, article_path, store):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("j", "h", "number_sign")
         await pilot.pause()
         await pilot.press(*"#idea, method", "enter")
@@ -156,7 +149,7 @@ async def test_number_sign_edits_tags_with_completion(make_reader, article_path,
 async def test_mouse_selection_then_h(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         text = view.document.text
         start = text.index("sets the scene")
         line = view.layout_.line_at(start)
@@ -176,11 +169,11 @@ async def test_mouse_selection_then_h(make_reader, article_path):
 async def test_highlights_come_back_after_reopening(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("j", "h", "4", "q")
     again = make_reader(article_path)
     async with again.run_test(size=SIZE) as pilot:
-        view = await _ready(again, pilot)
+        view = await settle(again, pilot)
         assert [(h.text, h.color) for h in view._highlights] == [
             ("The opening paragraph sets the scene.", "pink")]
 
@@ -188,7 +181,7 @@ async def test_highlights_come_back_after_reopening(make_reader, article_path):
 async def test_command_palette_offers_highlight_actions(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("j", "ctrl+p")
         await pilot.pause()
         await pilot.press(*"highlight current", "enter")

@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 from reader.widgets.annotation_panel import AnnotationPanel
-from reader.widgets.article_view import ArticleView
+from tests.ui.support import cursor_sentence, settle
 
 SIZE = (120, 30)
-
-
-async def _ready(app, pilot) -> ArticleView:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return app.screen.query_one(ArticleView)
-
-
-def _sentence(view: ArticleView) -> str:
-    return view.document.text[slice(*view.cursor_span)]
 
 
 async def _highlight_three(pilot) -> None:
@@ -28,7 +17,7 @@ async def _highlight_three(pilot) -> None:
 async def test_p_toggles_the_panel_and_enter_jumps(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         await _highlight_three(pilot)
         panel = app.screen.query_one(AnnotationPanel)
         assert not panel.display
@@ -38,7 +27,7 @@ async def test_p_toggles_the_panel_and_enter_jumps(make_reader, article_path):
         await pilot.pause()
         await pilot.press("down", "down", "enter")
         await pilot.pause()
-        assert _sentence(view) == "The final words of the article."
+        assert cursor_sentence(app) == "The final words of the article."
         assert view.has_focus
         await pilot.press("p")
         assert not panel.display
@@ -47,7 +36,7 @@ async def test_p_toggles_the_panel_and_enter_jumps(make_reader, article_path):
 async def test_panel_follows_the_reading_position(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         await _highlight_three(pilot)
         await pilot.press("p")
         await pilot.pause()
@@ -63,7 +52,7 @@ async def test_panel_follows_the_reading_position(make_reader, article_path):
 async def test_panel_filter_narrows_by_colour(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await _highlight_three(pilot)
         await pilot.press("p")
         panel = app.screen.query_one(AnnotationPanel)
@@ -80,7 +69,7 @@ async def test_detached_highlight_is_listed_and_can_be_re_attached(make_reader, 
                                                                    tmp_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("j", "h", "q")
     # The article is edited: that sentence is gone.
     article_path.write_text(
@@ -88,7 +77,7 @@ async def test_detached_highlight_is_listed_and_can_be_re_attached(make_reader, 
             "The opening paragraph sets the scene. ", ""), encoding="utf-8")
     again = make_reader(article_path)
     async with again.run_test(size=SIZE) as pilot:
-        view = await _ready(again, pilot)
+        view = await settle(again, pilot)
         [detached] = again.screen.annotator.highlights
         assert detached.detached and detached.text == "The opening paragraph sets the scene."
         # Select new text, then enter on the detached entry.

@@ -7,6 +7,7 @@ from reader.widgets.article_view import ArticleView
 from reader.widgets.outline import OutlineTree
 from reader.widgets.search_bar import SearchBar
 from reader.widgets.status_bar import StatusBar
+from tests.ui.support import cursor_sentence, settle
 
 SIZE = (100, 30)
 
@@ -15,24 +16,11 @@ def _view(app) -> ArticleView:
     return app.screen.query_one(ArticleView)
 
 
-def _sentence(app) -> str:
-    view = _view(app)
-    start, end = view.cursor_span
-    return view.document.text[start:end]
-
-
-async def _ready(app, pilot) -> ArticleView:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return _view(app)
-
-
 async def test_opens_at_the_first_sentence_with_title_in_status(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
-        assert _sentence(app) == "Test Article"
+        await settle(app, pilot)
+        assert cursor_sentence(app) == "Test Article"
         status = app.screen.query_one(StatusBar)
         assert status.title == "Test Article"
         assert status.percent == 0
@@ -42,46 +30,46 @@ async def test_opens_at_the_first_sentence_with_title_in_status(make_reader, art
 async def test_j_k_and_arrows_move_by_sentence(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("j")
-        assert _sentence(app) == "The opening paragraph sets the scene."
+        assert cursor_sentence(app) == "The opening paragraph sets the scene."
         await pilot.press("down")
-        assert _sentence(app) == "It has a second sentence with bold text."
+        assert cursor_sentence(app) == "It has a second sentence with bold text."
         await pilot.press("j")
-        assert _sentence(app).startswith("A third sentence mentions Dr. Smith and the U.S.")
+        assert cursor_sentence(app).startswith("A third sentence mentions Dr. Smith and the U.S.")
         await pilot.press("k", "up")
-        assert _sentence(app) == "The opening paragraph sets the scene."
+        assert cursor_sentence(app) == "The opening paragraph sets the scene."
 
 
 async def test_braces_move_by_paragraph(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("right_curly_bracket")
-        assert _sentence(app) == "The opening paragraph sets the scene."
+        assert cursor_sentence(app) == "The opening paragraph sets the scene."
         await pilot.press("right_curly_bracket")
-        assert _sentence(app) == "First Section"
+        assert cursor_sentence(app) == "First Section"
         await pilot.press("right_curly_bracket", "j")
-        assert _sentence(app) == "Another sentence follows it."
+        assert cursor_sentence(app) == "Another sentence follows it."
         await pilot.press("left_curly_bracket")
-        assert _sentence(app) == "This section's first paragraph is here."
+        assert cursor_sentence(app) == "This section's first paragraph is here."
         await pilot.press("left_curly_bracket")
-        assert _sentence(app) == "First Section"
+        assert cursor_sentence(app) == "First Section"
 
 
 async def test_brackets_move_by_section_and_update_status(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         status = app.screen.query_one(StatusBar)
         await pilot.press("right_square_bracket")
-        assert _sentence(app) == "First Section"
+        assert cursor_sentence(app) == "First Section"
         await pilot.press("right_square_bracket", "right_square_bracket")
-        assert _sentence(app) == "A Subsection"
+        assert cursor_sentence(app) == "A Subsection"
         await pilot.pause()
         assert status.section == "A Subsection"
         await pilot.press("left_square_bracket")
-        assert _sentence(app) == "Second Section"
+        assert cursor_sentence(app) == "Second Section"
         await pilot.pause()
         assert status.section == "Second Section"
 
@@ -89,7 +77,7 @@ async def test_brackets_move_by_section_and_update_status(make_reader, article_p
 async def test_page_keys_scroll_and_keep_the_cursor_on_screen(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         for key in ("space", "pagedown"):
             before = view.scroll_offset.y
             await pilot.press(key)
@@ -109,15 +97,15 @@ async def test_page_keys_scroll_and_keep_the_cursor_on_screen(make_reader, artic
 async def test_g_and_G_and_home_end(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         await pilot.press("G")
-        assert _sentence(app) == "The final words of the article."
+        assert cursor_sentence(app) == "The final words of the article."
         assert view.scroll_offset.y > 0
         await pilot.press("g")
-        assert _sentence(app) == "Test Article"
+        assert cursor_sentence(app) == "Test Article"
         assert view.scroll_offset.y == 0
         await pilot.press("end")
-        assert _sentence(app) == "The final words of the article."
+        assert cursor_sentence(app) == "The final words of the article."
         await pilot.pause()
         assert app.screen.query_one(StatusBar).percent == 100
         await pilot.press("home")
@@ -127,7 +115,7 @@ async def test_g_and_G_and_home_end(make_reader, article_path):
 async def test_t_toggles_the_contents_and_enter_jumps(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         outline = app.screen.query_one(OutlineTree)
         assert not outline.display
         await pilot.press("t")
@@ -137,7 +125,7 @@ async def test_t_toggles_the_contents_and_enter_jumps(make_reader, article_path)
         # Headings in the tree: Test Article > First Section, Second Section > ...
         await pilot.press("down", "down", "enter")
         await pilot.pause()
-        assert _sentence(app) == "Second Section"
+        assert cursor_sentence(app) == "Second Section"
         assert _view(app).has_focus
         await pilot.press("t")
         assert not outline.display
@@ -146,7 +134,7 @@ async def test_t_toggles_the_contents_and_enter_jumps(make_reader, article_path)
 async def test_contents_marks_the_section_being_read(make_reader, article_path):
     app = make_reader(article_path, show_outline=True)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         outline = app.screen.query_one(OutlineTree)
         await pilot.press("right_square_bracket", "right_square_bracket")
         await pilot.pause()
@@ -157,29 +145,29 @@ async def test_contents_marks_the_section_being_read(make_reader, article_path):
 async def test_clicking_a_heading_in_the_contents_jumps_there(make_reader, article_path):
     app = make_reader(article_path, show_outline=True)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         outline = app.screen.query_one(OutlineTree)
         node = next(n for n in outline._section_nodes if str(n.label) == "Last Section")
         await pilot.click(OutlineTree, offset=(4, node.line - outline.scroll_offset.y))
         await pilot.pause()
-        assert _sentence(app) == "Last Section"
+        assert cursor_sentence(app) == "Last Section"
 
 
 async def test_search_marks_matches_and_n_N_walk_them(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         await pilot.press("slash")
         assert app.screen.query_one(SearchBar).display
         await pilot.press(*"filler", "enter")
         await pilot.pause()
         assert view.match_count == 30
-        assert _sentence(app).startswith("Filler paragraph 1 ")
+        assert cursor_sentence(app).startswith("Filler paragraph 1 ")
         assert view.has_focus
         await pilot.press("n")
-        assert _sentence(app).startswith("Filler paragraph 2 ")
+        assert cursor_sentence(app).startswith("Filler paragraph 2 ")
         await pilot.press("N", "N")
-        assert _sentence(app).startswith("Filler paragraph 30 ")  # wrapped to the end
+        assert cursor_sentence(app).startswith("Filler paragraph 30 ")  # wrapped to the end
         await pilot.pause()
         assert "match 30/30" in app.screen.query_one(StatusBar).note
 
@@ -187,7 +175,7 @@ async def test_search_marks_matches_and_n_N_walk_them(make_reader, article_path)
 async def test_search_finds_a_phrase_split_across_screen_lines(make_reader, article_path):
     app = make_reader(article_path, reading_width=30)
     async with app.run_test(size=(40, 30)) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         phrase = "wraps across several lines"
         start = view.document.text.index(phrase)
         lines = view.layout_.lines_for(start, start + len(phrase))
@@ -195,13 +183,13 @@ async def test_search_finds_a_phrase_split_across_screen_lines(make_reader, arti
         await pilot.press("slash", *phrase, "enter")
         await pilot.pause()
         assert view.match_count == 1
-        assert _sentence(app).startswith("Paragraph of the second section")
+        assert cursor_sentence(app).startswith("Paragraph of the second section")
 
 
 async def test_escape_closes_search_and_returns_to_the_article(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         await pilot.press("slash", "x", "escape")
         await pilot.pause()
         assert not app.screen.query_one(SearchBar).display
@@ -211,7 +199,7 @@ async def test_escape_closes_search_and_returns_to_the_article(make_reader, arti
 async def test_question_mark_lists_every_key(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -226,7 +214,7 @@ async def test_question_mark_lists_every_key(make_reader, article_path):
 async def test_q_quits(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
@@ -236,22 +224,23 @@ async def test_q_quits(make_reader, article_path):
 async def test_reading_position_is_restored(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("right_square_bracket", "right_square_bracket", "j")
-        remembered = _sentence(app)
+        remembered = cursor_sentence(app)
         await pilot.press("q")
     again = make_reader(article_path)
     async with again.run_test(size=SIZE) as pilot:
-        await _ready(again, pilot)
-        assert _sentence(again) == remembered == "Paragraph of the second section, which is " \
-            "rather long so that it wraps across several lines of the reading view when the " \
-            "width is narrow enough to force wrapping of the text."
+        await settle(again, pilot)
+        assert cursor_sentence(again) == remembered == (
+            "Paragraph of the second section, which is rather long so that it wraps across "
+            "several lines of the reading view when the width is narrow enough to force "
+            "wrapping of the text.")
 
 
 async def test_width_keys_and_resize_rewrap(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         assert view.layout_.width == 80
         await pilot.press("minus")
         await pilot.pause()
@@ -270,45 +259,45 @@ async def test_width_keys_and_resize_rewrap(make_reader, article_path):
 async def test_command_palette_runs_reading_commands(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"next section")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.3)
-        assert _sentence(app) == "First Section"
+        assert cursor_sentence(app) == "First Section"
 
 
 async def test_clicking_text_moves_the_cursor(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        view = await _ready(app, pilot)
+        view = await settle(app, pilot)
         target = view.document.text.index("This section's first paragraph")
         line = view.layout_.line_at(target)
         margin = (view.size.width - view.layout_.width) // 2
         await pilot.click(ArticleView, offset=(margin + 2, line - int(view.scroll_offset.y)))
         await pilot.pause()
-        assert _sentence(app) == "This section's first paragraph is here."
+        assert cursor_sentence(app) == "This section's first paragraph is here."
 
 
 async def test_width_contents_and_theme_are_remembered(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
+        await settle(app, pilot)
         await pilot.press("minus", "minus", "t")
         app.theme = "textual-light"
         await pilot.pause()
         await pilot.press("q")
     again = make_reader(article_path)
     async with again.run_test(size=SIZE) as pilot:
-        view = await _ready(again, pilot)
+        view = await settle(again, pilot)
         assert view.reading_width == 72
         assert again.screen.query_one(OutlineTree).display
         assert again.theme == "textual-light"
     # What the command line says wins over what was remembered.
     explicit = make_reader(article_path, reading_width=90, show_outline=False)
     async with explicit.run_test(size=SIZE) as pilot:
-        view = await _ready(explicit, pilot)
+        view = await settle(explicit, pilot)
         assert view.reading_width == 90
         assert not explicit.screen.query_one(OutlineTree).display
