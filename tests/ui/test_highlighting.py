@@ -192,3 +192,34 @@ async def test_command_palette_offers_highlight_actions(make_reader, article_pat
         await pilot.press(*"colour green", "enter")
         await pilot.pause(0.3)
         assert [h.color for h in app.screen.annotator.highlights] == ["green"]
+
+
+async def test_a_moved_file_keeps_its_highlights(make_reader, article_path, tmp_path):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "h", "q")
+    moved = tmp_path / "elsewhere" / "renamed.md"
+    moved.parent.mkdir()
+    article_path.rename(moved)
+    again = make_reader(moved)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        assert _texts(again) == ["The opening paragraph sets the scene."]
+
+
+async def test_an_edited_file_at_the_same_path_re_anchors(make_reader, article_path):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("right_square_bracket", "j", "h", "q")
+    text = article_path.read_text(encoding="utf-8")
+    article_path.write_text(text.replace("# Test Article\n", "# Test Article\n\nA new "
+                                         "introduction was added. It pushes everything down.\n"),
+                            encoding="utf-8")
+    again = make_reader(article_path)
+    async with again.run_test(size=SIZE) as pilot:
+        view = await settle(again, pilot)
+        [highlight] = again.screen.annotator.highlights
+        assert highlight.text == "This section's first paragraph is here."
+        assert view.document.text[highlight.start:highlight.end] == highlight.text
