@@ -170,6 +170,32 @@ def anchor_records(document: Document, records: Sequence[dict[str, Any]]) -> Anc
     return result
 
 
+def find_in_preview(document: Document, records: Sequence[dict[str, Any]]) -> list[Highlight]:
+    """Highlights to draw on a preview (part of the article) before it is all parsed.
+
+    Only exact quotes whose context agrees are placed: cheap enough to run before
+    the first screen, and wrong nowhere. Full anchoring, which may move, fuzzily
+    match or detach highlights and saves what it changed, runs on the whole document.
+    """
+    text = document.text
+    found: list[Highlight] = []
+    for record in records:
+        _, quote = parse_selectors(_selector_list(record))
+        if quote is None or not quote.exact:
+            continue
+        at = text.find(quote.exact)
+        while at >= 0:
+            before = text[max(0, at - len(quote.prefix)) : at]
+            after = text[at + len(quote.exact) : at + len(quote.exact) + len(quote.suffix)]
+            if quote.prefix.endswith(before) and quote.suffix.startswith(after) and (
+                before or after or not (quote.prefix or quote.suffix)
+            ):
+                found.append(from_record(record, at, at + len(quote.exact), "quote"))
+                break
+            at = text.find(quote.exact, at + 1)
+    return found
+
+
 _TAG_SPLIT = re.compile(r"[,\s]+")
 
 

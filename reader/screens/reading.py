@@ -23,6 +23,7 @@ from reader.annotations import (
     Anchoring,
     Highlight,
     anchor_records,
+    find_in_preview,
     trim_span,
 )
 from reader.annotator import Annotator
@@ -142,6 +143,8 @@ class ReadingScreen(Screen[None]):
             line = int(position.get("line", 0)) if position else 0
             preview = preview_document(source, line)
             self._show(preview, locate(preview, position))
+            if records:
+                self.view.set_highlights(find_in_preview(preview, records))
             self.query_one(StatusBar).note = "loading…"
             # Parse the rest once the first screen is painted, so it does not compete
             # with it for the interpreter.

@@ -185,3 +185,19 @@ def test_word_steps_stay_inside_the_text_and_keep_start_before_end(text, data):
     moved = next_word_start(text, start, end)
     assert start <= moved and (moved < end or moved == start)
     assert 0 <= previous_word_start(text, start) <= start
+
+
+def test_preview_placement_is_exact_or_nothing():
+    from reader.annotations import find_in_preview
+
+    document = parse_markdown(ARTICLE, "a.md")
+    good = new_record(document, "a1", *_span(document, "Ships waited for high water."))
+    elsewhere = dict(good, target={"selector": [
+        {"type": "TextQuoteSelector", "exact": "Not in this part.", "prefix": "", "suffix": ""}]})
+    wrong_context = dict(good, target={"selector": [
+        {"type": "TextQuoteSelector", "exact": "the", "prefix": "zzzz ", "suffix": " zzzz"}]})
+    preview = parse_markdown(ARTICLE.split("## Harbours")[1], "a.md")  # a later part only
+    placed = find_in_preview(preview, [{**good, "id": "g"}, {**elsewhere, "id": "e"},
+                                       {**wrong_context, "id": "w"}])
+    assert [(h.id, preview.text[h.start:h.end]) for h in placed] == [
+        ("g", "Ships waited for high water.")]
