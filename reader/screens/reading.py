@@ -390,7 +390,7 @@ class ReadingScreen(Screen[None]):
             status.note = f"match {event.current}/{event.total}" if event.current else (
                 f"{event.total} matches")
         else:
-            status.note = "no matches" if self.view._query else ""
+            status.note = "no matches" if self.view.matches.query else ""
 
     @on(Tree.NodeSelected, "#outline")
     def _section_chosen(self, event: Tree.NodeSelected) -> None:

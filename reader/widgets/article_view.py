@@ -36,6 +36,7 @@ from reader.document.layout import (
     layout_document,
 )
 from reader.document.model import Block, BlockKind, Document
+from reader.document.search import Matches
 from reader.document.words import (
     next_word_end,
     next_word_start,
@@ -170,10 +171,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.layout_: Layout = Layout(width=0)
         self.set_reactive(ArticleView.reading_width, _clamp_width(reading_width))
         self._strip_cache: LRUCache[int, Strip] = LRUCache(1024)
-        self._matches_start: list[int] = []
-        self._matches_end: list[int] = []
-        self._current_match = -1
-        self._query = ""
+        self.matches = Matches()
         self._pending_offset = 0
         self._highlights: list[Highlight] = []
         self._highlight_starts: list[int] = []
@@ -204,8 +202,8 @@ class ArticleView(ScrollView, can_focus=True):
             self._install_layout(layout, offset, top_row)
         else:
             self._relayout(keep_offset=offset, top_row=top_row)
-        if self._query:
-            self.search(self._query, move=False)
+        if self.matches.query:
+            self.search(self.matches.query, move=False)
 
     def text_width(self) -> int:
         """Columns the text is wrapped to now (the reading width, or less on a narrow screen)."""
@@ -442,17 +440,12 @@ class ArticleView(ScrollView, can_focus=True):
         return index < len(self._noted_ends) and self._noted_ends[index] <= end
 
     def _match_marks(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        if not self._matches_start:
-            return []
-        first = bisect_right(self._matches_end, start)
-        marks = []
-        for index in range(first, len(self._matches_start)):
-            match_start = self._matches_start[index]
-            if match_start >= end:
-                break
-            name = "search-current" if index == self._current_match else "search-match"
-            marks.append((match_start, self._matches_end[index], name))
-        return marks
+        matches = self.matches
+        return [
+            (*matches.span(index),
+             "search-current" if index == matches.current else "search-match")
+            for index in matches.overlapping(start, end)
+        ]
 
     # ------------------------------------------------------------------ cursor
     def _cursor_line(self) -> int:
@@ -796,70 +789,59 @@ class ArticleView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, *, move: bool = True) -> int:
-        """Mark every match of ``query`` (case-insensitive; any run of spaces matches
-        any whitespace) and go to the first one at or after the cursor."""
-        self._query = query
-        self._matches_start, self._matches_end = [], []
-        self._current_match = -1
-        words = query.split()
-        if words:
-            pattern = re.compile(r"\s+".join(re.escape(word) for word in words), re.IGNORECASE)
-            for match in pattern.finditer(self.document.text):
-                self._matches_start.append(match.start())
-                self._matches_end.append(match.end())
+        """Mark every match of ``query`` and go to the first one at or after the cursor."""
+        self.matches = Matches.find(self.document.text, query)
         self._strip_cache.clear()
         self.refresh()
-        if move and self._matches_start:
-            index = bisect_left(self._matches_start, self.cursor_offset)
-            self._go_to_match(index % len(self._matches_start))
+        if move and self.matches:
+            self._go_to_match(self.matches.first_from(self.cursor_offset))
         else:
             self._announce_search()
-        return len(self._matches_start)
+        return len(self.matches)
 
     def clear_search(self) -> None:
         self.search("", move=False)
 
     def _go_to_match(self, index: int) -> None:
-        self._current_match = index
-        start = self._matches_start[index]
+        self.matches.current = index
+        start, end = self.matches.span(index)
         self.cursor_index = self.document.sentence_index_at(start)
-        lines = self.layout_.lines_for(start, self._matches_end[index])
-        height = self.size.height
+        lines = self.layout_.lines_for(start, end)
+        height = self._height()
         top = round(self.scroll_offset.y)
         if lines.start < top or lines.stop > top + height:
-            self._scroll_y_to(max(0, lines.start - height // 3))
+            self._scroll_y_to(lines.start - height // 3)
         self._strip_cache.clear()
         self.refresh()
         self._announce_search()
 
     def _announce_search(self) -> None:
-        self.post_message(self.SearchChanged(self, self._current_match + 1,
-                                             len(self._matches_start)))
+        self.post_message(self.SearchChanged(self, self.matches.current + 1, len(self.matches)))
 
     def action_search_next(self) -> None:
-        if not self._matches_start:
-            if self._query:
-                self.notify(f"No match for “{self._query}”", severity="warning", timeout=2)
+        if not self.matches:
+            if self.matches.query:
+                self.notify(f"No match for “{self.matches.query}”", severity="warning",
+                            timeout=2)
             return
-        index = bisect_right(self._matches_start, self.cursor_offset_for_search())
-        if index >= len(self._matches_start):
-            index = 0
+        index, wrapped = self.matches.after(self._search_origin())
+        if wrapped:
             self.notify("Search wrapped to the start", timeout=1.5)
         self._go_to_match(index)
 
     def action_search_previous(self) -> None:
-        if not self._matches_start:
+        if not self.matches:
             return
-        index = bisect_left(self._matches_start, self.cursor_offset_for_search()) - 1
-        if index < 0:
-            index = len(self._matches_start) - 1
+        index, wrapped = self.matches.before(self._search_origin())
+        if wrapped:
             self.notify("Search wrapped to the end", timeout=1.5)
         self._go_to_match(index)
 
-    def cursor_offset_for_search(self) -> int:
+    def _search_origin(self) -> int:
         """Where n/N count from: the current match if it is in the cursor's sentence."""
-        if 0 <= self._current_match < len(self._matches_start):
-            start = self._matches_start[self._current_match]
+        matches = self.matches
+        if 0 <= matches.current < len(matches):
+            start = matches.starts[matches.current]
             span = self.cursor_span
             if span is not None and span[0] <= start < max(span[1], span[0] + 1):
                 return start
@@ -867,7 +849,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def match_count(self) -> int:
-        return len(self._matches_start)
+        return len(self.matches)
 
 
 _SPAN_COMPONENT = {
