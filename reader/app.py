@@ -110,6 +110,14 @@ class ReadmarkApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
+        from reader.screens.review import ReviewScreen
+
+        if isinstance(self.screen, ReviewScreen):
+            self.push_screen(HelpScreen([
+                ("Review", describe_bindings(ReviewScreen.BINDINGS)),
+                ("Application", describe_bindings(self.BINDINGS)),
+            ]))
+            return
         groups = [
             ("Reading", describe_bindings(ArticleView.BINDINGS)),
             ("Panels, search and highlights", [*describe_bindings(ReadingScreen.BINDINGS),

@@ -34,6 +34,14 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         for number, color in enumerate(COLORS, start=1)
     ),
     ("highlights: toggle panel", "Show or hide the highlights panel (p)", "toggle_panel"),
+    *(
+        (f"export: {name}", f"Export this article's notes as {name} (E for Markdown)",
+         f"export('{fmt}')")
+        for fmt, name in (("markdown", "Markdown"), ("json", "JSON"), ("csv", "CSV"))
+    ),
+    ("export: Markdown to a folder…", "Choose (and remember) where exports go",
+     "export_to('markdown')"),
+    ("review: start session", "Review this article's highlights (r)", "review"),
     ("help: show keys", "Every key and what it does (?)", "app.help"),
 )
 

@@ -11,7 +11,8 @@ Layout on disk, for a library file ``<dir>/readmark.json``::
                                             reading positions, settings
     <dir>/readmark.json.lock                cross-process lock
     <dir>/readmark.d/annotations/<id>.json  one TinyDB file per article with
-                                            that article's annotations and a
+                                            that article's annotations, their
+                                            review cards and review log, and a
                                             copy of its article record
     <dir>/readmark.d/generation             change counter (bumped by every write)
     <dir>/readmark.d/counts.json            cache of annotation counts (derived)
@@ -23,6 +24,14 @@ change took about 400 ms, against about 2.5 ms with one file per article (and
 75 ms against 2.3 ms at 10,000); the target is 20 ms. ``bench/bench_store.py``
 measures both layouts. The cost of a change grows with the number of
 annotations of *that* article, not with the size of the library.
+
+Review cards (spaced repetition, see :mod:`reader.review`) live in the same file
+as the annotations they belong to, keyed by the annotation's id, so a card and
+its highlight change together under one lock and one atomic write: deleting a
+highlight removes its card (kept aside so that undoing the delete brings the
+schedule back), editing a highlight keeps it. A rating writes the new card and
+its review-log entry in one write, computed from the card as it is on disk at
+that moment, so reviews made in two terminals at once both count.
 
 Reliability rules, for every file:
 
@@ -54,6 +63,7 @@ import copy
 import json
 import logging
 import os
+import pickle
 import re
 import stat
 import tempfile
@@ -76,6 +86,7 @@ from tinydb.table import Document, Table
 __all__ = [
     "SCHEMA_VERSION",
     "AnnotationNotFound",
+    "CardChanged",
     "Store",
     "StoreAccessError",
     "StoreError",
@@ -104,6 +115,10 @@ _SETTINGS = "settings"
 _META = "meta"
 _ANNOTATIONS = "annotations"
 _RECORD = "article"  # table in an annotation file holding the article record
+_CARDS = "cards"  # annotation id -> review card
+_REVIEWS = "reviews"  # review id -> review-log entry
+_REMOVED_CARDS = "removed_cards"  # cards of deleted annotations, for undoing the delete
+_REMOVED_KEPT = 50  # cards of deleted annotations kept per article file
 _LRU_SIZE = 64  # annotation files kept parsed in memory
 _TMP_SUFFIX = ".tmp"
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
@@ -139,6 +154,10 @@ class AnnotationNotFound(StoreError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "annotation not found"
+
+
+class CardChanged(StoreError):
+    """A review cannot be undone: the card changed since (e.g. in another window)."""
 
 
 class _CorruptFile(Exception):
@@ -340,6 +359,12 @@ def _has_note(annotation: Mapping[str, Any]) -> bool:
 def _count(data: Mapping[str, Any] | None) -> tuple[int, int]:
     table = (data or {}).get(_ANNOTATIONS, {})
     return len(table), sum(1 for doc in table.values() if _has_note(doc))
+
+
+def _json_copy(value: Any) -> Any:
+    """A deep copy of JSON data, about 2.5 times faster than ``copy.deepcopy``
+    (it matters when handing out every annotation of a large library)."""
+    return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
 def _check_id(value: Any, what: str) -> str:
@@ -1153,7 +1178,15 @@ class Store:
                 raise ValueError(f"an annotation with id {annotation_id!r} already exists")
             if not f.storage.table(_RECORD):
                 self._put_record(f, article_id)
-            f.annotations.insert(Document(ann, doc_id=annotation_id))  # type: ignore[arg-type]
+            removed = f.storage.table(_REMOVED_CARDS).get(annotation_id)
+            if removed is None:
+                f.annotations.insert(Document(ann, doc_id=annotation_id))  # type: ignore[arg-type]
+            else:  # undoing a delete: the review card comes back with it, in the same write
+                self._write_tables(f, {
+                    _ANNOTATIONS: {annotation_id: ann},
+                    _CARDS: {annotation_id: copy.deepcopy(removed)},
+                    _REMOVED_CARDS: {annotation_id: None},
+                })
             self._where[annotation_id] = article_id
             return copy.deepcopy(ann)
 
@@ -1228,7 +1261,10 @@ class Store:
             return copy.deepcopy(list(updated.values()))
 
     def delete_annotation(self, annotation_id: str) -> dict[str, Any]:
-        """Remove an annotation.
+        """Remove an annotation, and its review card.
+
+        The card is set aside (the last few per article), so that adding the
+        annotation back with the same id (undo) brings its schedule back too.
 
         Returns:
             The removed annotation, so that it can be added back to undo.
@@ -1239,7 +1275,18 @@ class Store:
         with self._writing():
             f = self._locate(annotation_id)
             old = copy.deepcopy(f.storage.table(_ANNOTATIONS)[annotation_id])
-            f.annotations.remove(doc_ids=[annotation_id])  # type: ignore[list-item]
+            card = f.storage.table(_CARDS).get(annotation_id)
+            if card is None:
+                f.annotations.remove(doc_ids=[annotation_id])  # type: ignore[list-item]
+            else:
+                removed = f.storage.table(_REMOVED_CARDS)
+                dropped = [key for key in removed if key != annotation_id]
+                dropped = dropped[: max(0, len(dropped) + 1 - _REMOVED_KEPT)]
+                self._write_tables(f, {
+                    _ANNOTATIONS: {annotation_id: None},
+                    _CARDS: {annotation_id: None},
+                    _REMOVED_CARDS: {annotation_id: card} | dict.fromkeys(dropped),
+                })
             self._where.pop(annotation_id, None)
             return old
 
@@ -1290,6 +1337,231 @@ class Store:
             if changed:
                 self._save_counts_cache(cache)
             return result
+
+    # ------------------------------------------------------------------
+    # Review cards
+    #
+    # A card is a JSON dict the caller shapes (reader.review keeps the FSRS card
+    # in it); the store fills in ``annotation_id`` and ``article_id`` and reads two
+    # fields itself: ``suspended`` (bool) and ``review_id`` (the review that last
+    # changed it, which is how an undo knows the card was not changed since).
+
+    def card(self, annotation_id: str) -> dict[str, Any] | None:
+        """The review card of an annotation, or None (never reviewed, or no such annotation)."""
+        with self._mutex:
+            self._sync()
+            try:
+                f = self._locate(annotation_id)
+            except AnnotationNotFound:
+                return None
+            found = f.storage.table(_CARDS).get(annotation_id)
+            return None if found is None else copy.deepcopy(found)
+
+    def annotations_and_cards(
+        self, article_id: str | None = None
+    ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+        """Every annotation and every review card, of one article or of the whole library.
+
+        One pass over the annotation files, for the review queue and statistics:
+        with 10,000 annotations it takes about 0.1 s.
+
+        Args:
+            article_id: Only this article's; None for all articles.
+
+        Returns:
+            ``(annotations, cards)``: annotations in each article's order of
+            adding, and cards keyed by annotation id. Cards of annotations that
+            no longer exist are left out.
+        """
+        if article_id is not None:
+            _check_id(article_id, "article_id")
+        with self._mutex:
+            self._sync()
+            ids = [article_id] if article_id is not None else self._article_ids_on_disk()
+            annotations: list[dict[str, Any]] = []
+            cards: dict[str, dict[str, Any]] = {}
+            for aid in ids:
+                data = self._private_copy(aid)
+                table = data.get(_ANNOTATIONS) or {}
+                annotations.extend(table.values())
+                for key, card in (data.get(_CARDS) or {}).items():
+                    if key in table:
+                        cards[key] = card
+                for key in table:
+                    self._where[key] = aid
+            return annotations, cards
+
+    def _private_copy(self, article_id: str) -> dict[str, Any]:
+        """An article file's data that no one else holds (mutex held).
+
+        A file not in the cache is parsed for the caller alone, which spares the
+        copy (a third of the time of a whole-library read); a cached one is copied.
+        """
+        f = self._files.get(article_id)
+        if self._ann_dir is not None and (f is None or f.storage.needs_reload()):
+            try:
+                data, _ = _read_json_file(self._ann_dir / f"{article_id}.json", _article_problem)
+                return data or {}
+            except _CorruptFile:
+                pass  # read through the cache below, which repairs it
+        f = self._article_file(article_id)
+        return _json_copy(f.storage.read() or {})
+
+    def update_card(
+        self,
+        annotation_id: str,
+        update: Callable[[dict[str, Any] | None], dict[str, Any] | None],
+    ) -> dict[str, Any] | None:
+        """Change an annotation's card as it is on disk now (e.g. to suspend it).
+
+        ``update`` runs while the library is locked and gets a copy of the
+        current card (None if there is none); what it returns is stored (None
+        removes the card). Nothing is written if it did not change.
+
+        Returns:
+            The stored card, or None.
+
+        Raises:
+            AnnotationNotFound: No annotation has that id (it was deleted).
+        """
+        with self._writing(daily_backup=False):
+            f = self._locate(annotation_id)
+            current = f.storage.table(_CARDS).get(annotation_id)
+            new = update(copy.deepcopy(current))
+            if new is not None:
+                new = self._card_doc(f, annotation_id, new)
+            if new != current:
+                self._write_tables(f, {_CARDS: {annotation_id: new}})
+            return copy.deepcopy(new)
+
+    def record_review(
+        self,
+        annotation_id: str,
+        review: Callable[[dict[str, Any] | None], tuple[dict[str, Any], dict[str, Any]]],
+    ) -> tuple[dict[str, Any] | None, dict[str, Any], dict[str, Any]]:
+        """Rate a card: store its new state and a review-log entry in one write.
+
+        ``review`` runs while the library is locked and gets a copy of the card
+        as it is on disk now (None for a first review), so a review made in
+        another window meanwhile is built upon, not overwritten. It returns the
+        new card and the log entry; the store gives the entry an ``id`` (also
+        put in the card's ``review_id``) and fills in both documents'
+        ``annotation_id`` and ``article_id``.
+
+        Returns:
+            ``(before, card, entry)``: the card as it was (keep it to undo), and
+            the stored card and log entry.
+
+        Raises:
+            AnnotationNotFound: No annotation has that id (it was deleted).
+        """
+        with self._writing(daily_backup=False):
+            f = self._locate(annotation_id)
+            before = copy.deepcopy(f.storage.table(_CARDS).get(annotation_id))
+            card, entry = review(copy.deepcopy(before))
+            review_id = str(uuid.uuid4())
+            entry = copy.deepcopy(dict(entry)) | {
+                "id": review_id,
+                "annotation_id": annotation_id,
+                "article_id": f.article_id,
+            }
+            card = self._card_doc(f, annotation_id, dict(card) | {"review_id": review_id})
+            _check_json(entry, "the review")
+            self._write_tables(f, {_CARDS: {annotation_id: card}, _REVIEWS: {review_id: entry}})
+            return before, copy.deepcopy(card), copy.deepcopy(entry)
+
+    def undo_review(
+        self, annotation_id: str, review_id: str, previous: Mapping[str, Any] | None
+    ) -> None:
+        """Take a rating back: put the card back as it was and remove the log entry.
+
+        Args:
+            annotation_id: The annotation.
+            review_id: The ``id`` of the log entry :meth:`record_review` made.
+            previous: The card before that review (its ``before``); None
+                removes the card (it had never been reviewed).
+
+        Raises:
+            CardChanged: The card was changed since that review (e.g. reviewed
+                again in another window), so undoing it would lose that change.
+            AnnotationNotFound: No annotation has that id.
+        """
+        with self._writing(daily_backup=False):
+            f = self._locate(annotation_id)
+            current = f.storage.table(_CARDS).get(annotation_id)
+            if (
+                current is None
+                or current.get("review_id") != review_id
+                or review_id not in f.storage.table(_REVIEWS)
+            ):
+                raise CardChanged(
+                    "This card was changed after that rating (in another window?), so the "
+                    "rating was not undone."
+                )
+            restored = None
+            if previous is not None:
+                restored = self._card_doc(f, annotation_id, copy.deepcopy(dict(previous)))
+            self._write_tables(f, {_CARDS: {annotation_id: restored}, _REVIEWS: {review_id: None}})
+
+    def reviews(self, article_id: str | None = None) -> list[dict[str, Any]]:
+        """Review-log entries of one article or of all, in the order they were made."""
+        if article_id is not None:
+            _check_id(article_id, "article_id")
+        with self._mutex:
+            self._sync()
+            ids = [article_id] if article_id is not None else self._article_ids_on_disk()
+            found: list[dict[str, Any]] = []
+            for aid in ids:
+                found.extend(self._article_file(aid).storage.table(_REVIEWS).values())
+            found = _json_copy(found)
+        found.sort(key=lambda entry: str(entry.get("review_datetime") or ""))
+        return found
+
+    def unsuspend_cards(self, article_id: str | None = None) -> int:
+        """Let every suspended card (of one article, or all) be reviewed again.
+
+        Returns:
+            How many cards were suspended.
+        """
+        if article_id is not None:
+            _check_id(article_id, "article_id")
+        with self._writing(daily_backup=False):
+            ids = [article_id] if article_id is not None else self._article_ids_on_disk()
+            count = 0
+            for aid in ids:
+                f = self._article_file(aid)
+                changes = {
+                    key: card | {"suspended": False}
+                    for key, card in f.storage.table(_CARDS).items()
+                    if card.get("suspended")
+                }
+                if changes:
+                    self._write_tables(f, {_CARDS: changes})
+                    count += len(changes)
+            return count
+
+    def _card_doc(self, f: _ArticleFile, annotation_id: str, card: Mapping[str, Any]) -> dict:
+        doc = copy.deepcopy(dict(card)) | {"annotation_id": annotation_id,
+                                           "article_id": f.article_id}
+        _check_json(doc, "the review card")
+        return doc
+
+    def _write_tables(self, f: _ArticleFile, changes: Mapping[str, Mapping[str, Any]]) -> None:
+        """Apply document changes to several tables of one file in a single atomic write.
+
+        ``changes`` maps table name -> document id -> new document (None removes
+        it). Unchanged tables are shared with the cached copy, never mutated.
+        """
+        data = dict(f.storage.read() or {})
+        for name, docs in changes.items():
+            table = dict(data.get(name) or {})
+            for key, doc in docs.items():
+                if doc is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = doc
+            data[name] = table
+        f.storage.write(data)
 
     def _load_counts_cache(self) -> dict[str, tuple[Signature, int, int]]:
         if self._counts is None:

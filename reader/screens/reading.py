@@ -8,6 +8,7 @@ with the cursor, and saves the reading position.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -63,6 +64,10 @@ class ReadingScreen(Screen[None]):
                 tooltip="Show or hide the table of contents"),
         Binding("slash", "open_search", "Search", id="search.open",
                 tooltip="Search the article's text"),
+        Binding("E", "export('markdown')", "Export", id="export.markdown", show=False,
+                tooltip="Export this article's highlights and notes as Markdown"),
+        Binding("r", "review", "Review", id="review.start",
+                tooltip="Review this article's highlights (spaced repetition)"),
         Binding("p", "toggle_panel", "Highlights", id="panel.toggle",
                 tooltip="Show or hide the panel of highlights and notes"),
         Binding("h", "highlight", "Highlight", id="highlight.add",
@@ -432,6 +437,58 @@ class ReadingScreen(Screen[None]):
             outline.mark_section(self.view.document.section_index_at(self.view.cursor_offset))
         else:
             self.view.focus()
+
+    def action_export(self, fmt: str) -> None:
+        """Export to the remembered folder (the data folder's exports/ by default)."""
+        if self.annotator is None or self.annotator.document is None:
+            self.notify("The article is still loading; export in a moment.", timeout=3)
+            return
+        folder = self.app.setting("export_folder", "") if hasattr(self.app, "setting") else ""
+        self._export(fmt, folder or None)
+
+    def action_export_to(self, fmt: str) -> None:
+        """Ask for a folder, remember it, and export there."""
+        from reader.screens.folder_prompt import FolderPromptScreen
+
+        current = self.app.setting("export_folder", "") if hasattr(self.app, "setting") else ""
+        start = Path(current) if current else Path.cwd()
+
+        def chosen(folder: Path | None) -> None:
+            if folder is not None:
+                self._remember("export_folder", str(folder))
+                self.action_export(fmt)
+
+        self.app.push_screen(FolderPromptScreen(f"Export {fmt} to which folder?", start), chosen)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, fmt: str, folder: str | None) -> None:
+        from reader.cli_export import export_article_file
+
+        assert self.annotator is not None and self.article_id is not None
+        try:
+            path = export_article_file(
+                self.store, self.article_id, self.annotator.document, fmt=fmt,
+                highlights=list(self.annotator.highlights), folder=folder,
+            )
+        except (OSError, ValueError, StoreError) as error:
+            self.app.call_from_thread(self.notify, f"Export failed: {error}",
+                                      severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, f"Exported to {path}", timeout=8)
+
+    def action_review(self) -> None:
+        if self.article_id is None:
+            self.notify("Reviews need the library, which is not available.", severity="warning")
+            return
+        from reader.screens.review import ReviewScreen
+
+        def back(_: object = None) -> None:
+            # Notes and tags may have been edited during the review.
+            if self.annotator is not None and self.annotator.document is not None:
+                self._guarded(self.annotator.anchor, self.annotator.document)
+                self._show_highlights()
+
+        self.app.push_screen(ReviewScreen(self.store, article_id=self.article_id), back)
 
     def action_toggle_panel(self) -> None:
         panel = self.query_one(AnnotationPanel)

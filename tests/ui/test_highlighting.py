@@ -223,3 +223,61 @@ async def test_an_edited_file_at_the_same_path_re_anchors(make_reader, article_p
         [highlight] = again.screen.annotator.highlights
         assert highlight.text == "This section's first paragraph is here."
         assert view.document.text[highlight.start:highlight.end] == highlight.text
+
+
+async def test_r_reviews_this_article_and_returns(make_reader, article_path, store):
+    from reader.screens.reading import ReadingScreen
+    from reader.screens.review import ReviewScreen
+
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "h", "j", "h", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("space")  # reveal
+        await pilot.pause()
+        await pilot.press("3")  # good
+        await pilot.pause()
+        reviewed = store.reviews(app.screen_stack[1].article_id)
+        assert len(reviewed) == 1
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen)
+        assert len(app.screen.annotator.highlights) == 2
+
+
+async def test_E_exports_markdown_and_the_palette_offers_other_formats(make_reader, article_path,
+                                                                      store, tmp_path):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "h", "a", *"A note.", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("E")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        exported = tmp_path / "data" / "exports" / "Test Article.md"
+        text = exported.read_text(encoding="utf-8")
+        assert "> The opening paragraph sets the scene." in text
+        assert "A note." in text
+        # Choose a folder from the palette: it is remembered for the next E.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"export markdown to a folder", "enter")
+        await pilot.pause(0.3)
+        field = app.screen.query_one("#folder-input")
+        field.value = str(tmp_path / "notes")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (tmp_path / "notes" / "Test Article.md").exists()
+        assert app.setting("export_folder", "") == str(tmp_path / "notes")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"export: csv", "enter")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        assert (tmp_path / "notes" / "Test Article.csv").exists()

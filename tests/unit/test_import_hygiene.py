@@ -17,7 +17,15 @@ CORE_MODULES = [
     "reader.document.loader",
     "reader.document.progressive",
     "reader.store",
+    "reader.annotations",
+    "reader.annotator",
+    "reader.anchoring",
+    "reader.review",
+    "reader.export",
     "reader.cli",
+    "reader.cli_annotations",
+    "reader.cli_review",
+    "reader.cli_export",
 ]
 
 

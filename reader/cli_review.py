@@ -1,0 +1,223 @@
+"""`readmark review` and `readmark stats`: spaced repetition of highlights.
+
+Kept out of :mod:`reader.cli` so that opening the reader does not pay for
+importing them; Textual is imported only when `readmark review` starts its
+screen, so `readmark stats` starts fast. Every error a user can cause is raised
+as :class:`reader.cli.CliError` (one line, exit status 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from reader.cli import CliError, common_arguments
+from reader.cli_annotations import EMPTY_LIBRARY, _safe_output, cell_width, clip, open_store, pad
+
+if TYPE_CHECKING:
+    from reader.review import ArticleStats
+    from reader.store import Store
+
+#: Widest the title column of `readmark stats` gets.
+TITLE_WIDTH = 48
+NOTHING_YET = "Nothing to review yet — highlight passages while reading (h), then come back."
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
+def _retention(text: str) -> float:
+    from reader.review import MAX_RETENTION, MIN_RETENTION
+
+    try:
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number such as 0.9") from None
+    if not MIN_RETENTION <= value <= MAX_RETENTION:
+        raise argparse.ArgumentTypeError(
+            f"{text}: choose a retention from {MIN_RETENTION} to {MAX_RETENTION} "
+            "(0.9 remembers 9 highlights in 10)"
+        )
+    return value
+
+
+def review_parser() -> argparse.ArgumentParser:
+    """The options of `readmark review`."""
+    parser = argparse.ArgumentParser(
+        prog="readmark review",
+        description="Review past highlights with spaced repetition (FSRS): the cards due "
+        "now, most overdue first, then a few new highlights in reading order. Keys: space "
+        "shows the note, 1-4 rate (again, hard, good, easy), e note, # tags, s skip, "
+        "S suspend, o open the article there, u undo, q end.",
+    )
+    parser.add_argument(
+        "article", nargs="?",
+        help="only this article: its file, or (part of) its title as 'readmark list' shows it",
+    )
+    parser.add_argument("--limit", type=_count, metavar="N",
+                        help="at most N cards in this session")
+    parser.add_argument("--tag", metavar="TAG", help="only highlights with this tag")
+    parser.add_argument("--new", type=_count, default=None, metavar="N",
+                        help="at most N never-reviewed highlights (default 10)")
+    parser.add_argument("--retention", type=_retention, metavar="R",
+                        help="desired retention, from 0.7 to 0.97 (default 0.9); remembered")
+    parser.add_argument("--unsuspend", action="store_true",
+                        help="let suspended cards (of ARTICLE, or all) be reviewed again, "
+                             "then exit")
+    common_arguments(parser)
+    return parser
+
+
+def stats_parser() -> argparse.ArgumentParser:
+    """The options of `readmark stats`."""
+    parser = argparse.ArgumentParser(
+        prog="readmark stats",
+        description="Per article: highlights, notes, new (never reviewed) highlights, cards "
+        "due today and cards mastered (FSRS stability of 21 days or more).",
+    )
+    common_arguments(parser)
+    return parser
+
+
+# --------------------------------------------------------------------------- review
+
+
+def review_command(args: argparse.Namespace) -> int:
+    """Start a review session in the terminal."""
+    from reader.review import DEFAULT_NEW, RETENTION_SETTING
+    from reader.store import StoreError, StoreReadOnly, resolve_db_path
+
+    if args.tag is not None and not args.tag.strip().lstrip("#").strip():
+        raise CliError("--tag is empty; give a tag such as --tag idea")
+    db = resolve_db_path(args.db)
+    if not db.exists():
+        _safe_output()
+        print(NOTHING_YET)  # reviewing must not create a library as a side effect
+        return 0
+    try:
+        store = open_store(args.db, db)
+    except StoreError as error:
+        raise CliError(str(error)) from None
+    try:
+        article_id = None
+        if args.article:
+            article_id = find_article(store, args.article)["id"]
+        if args.retention is not None:
+            try:
+                store.set_setting(RETENTION_SETTING, args.retention)
+            except StoreReadOnly as error:
+                print(f"readmark: warning: the retention is used but not remembered: {error}",
+                      file=sys.stderr)
+        if args.unsuspend:
+            count = store.unsuspend_cards(article_id)
+            _safe_output()
+            print("No card was suspended." if count == 0 else
+                  f"{count} card{'s' if count != 1 else ''} can be reviewed again.")
+            return 0
+        from reader.app import make_review_app
+
+        app = make_review_app(
+            store, article_id=article_id, limit=args.limit, tag=args.tag,
+            new=DEFAULT_NEW if args.new is None else args.new,
+            desired_retention=args.retention,
+        )
+        app.run()
+        return app.return_code or 0
+    except StoreError as error:
+        raise CliError(str(error)) from None
+    finally:
+        store.close()
+
+
+def find_article(store: Store, wanted: str) -> dict[str, Any]:
+    """The article a user named: a file readmark knows, an id, or part of a title.
+
+    Raises:
+        CliError: Nothing matches, or several titles do.
+    """
+    if os.path.isfile(wanted):
+        from reader.document.loader import read_article
+
+        source = read_article(wanted)
+        found = store.find_article(fingerprint=source.fingerprint, path=os.path.abspath(wanted))
+        if found is None:
+            raise CliError(f"{wanted} has no highlights yet (open it with: readmark {wanted})")
+        return found
+    articles = store.articles()
+    for article in articles:
+        if article["id"] == wanted:
+            return article
+    needle = wanted.casefold().strip()
+    matches = [a for a in articles if needle and needle in str(a.get("title") or "").casefold()]
+    exact = [a for a in matches if str(a.get("title") or "").casefold() == needle]
+    if len(exact) == 1 or len(matches) == 1:
+        return (exact or matches)[0]
+    if not matches:
+        raise CliError(f"no article file or title matches {wanted!r} (see: readmark list)")
+    titles = ", ".join(f"“{clip(str(a.get('title')), 40)}”" for a in matches[:3])
+    more = f" and {len(matches) - 3} more" if len(matches) > 3 else ""
+    raise CliError(f"{wanted!r} matches {len(matches)} titles ({titles}{more}); be more precise")
+
+
+# --------------------------------------------------------------------------- stats
+
+
+def stats_command(args: argparse.Namespace) -> int:
+    """Print highlights, notes, new, due today and mastered counts per article."""
+    from datetime import datetime, timezone
+
+    from reader.review import article_stats, make_items
+    from reader.store import StoreError, resolve_db_path
+
+    _safe_output()
+    db = resolve_db_path(args.db)
+    if not db.exists():
+        print(EMPTY_LIBRARY)
+        return 0
+    try:
+        with open_store(args.db, db) as store:
+            articles = store.articles()
+            annotations, cards = store.annotations_and_cards()
+    except StoreError as error:
+        raise CliError(str(error)) from None
+    if not articles:
+        print(EMPTY_LIBRARY)
+        return 0
+    items = make_items(articles, annotations, cards)
+    rows = article_stats(articles, items, datetime.now(timezone.utc))
+    sys.stdout.write("".join(line + "\n" for line in format_stats(rows)))
+    return 0
+
+
+STATS_HEADER = ("Title", "Highlights", "Notes", "New", "Due today", "Mastered")
+
+
+def format_stats(rows: Sequence[ArticleStats]) -> list[str]:
+    """The stats table: a row per article and a total row, numbers right-aligned."""
+    table = [STATS_HEADER]
+    for row in rows:
+        table.append((clip(row.title or "(untitled)", TITLE_WIDTH),
+                      *(str(n) for n in (row.highlights, row.notes, row.new, row.due_today,
+                                         row.mastered))))
+    if len(rows) > 1:
+        totals = [sum(getattr(row, name) for row in rows)
+                  for name in ("highlights", "notes", "new", "due_today", "mastered")]
+        table.append(("Total", *(str(n) for n in totals)))
+    widths = [max(cell_width(line[col]) for line in table) for col in range(len(STATS_HEADER))]
+    return [
+        "  ".join(pad(cell, widths[col], right=col > 0) for col, cell in enumerate(line)).rstrip()
+        for line in table
+    ]
