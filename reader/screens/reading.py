@@ -39,8 +39,6 @@ from reader.document.progressive import (
     preview_document,
     whole_document,
 )
-from reader.screens.note_editor import NoteEditorScreen
-from reader.screens.tag_editor import TagEditorScreen
 from reader.store import StoreError, StoreReadOnly
 from reader.widgets.annotation_panel import AnnotationPanel
 from reader.widgets.article_view import ArticleView
@@ -122,9 +120,8 @@ class ReadingScreen(Screen[None]):
         with Horizontal(id="body"):
             yield OutlineTree(id="outline")
             yield self._view
-            panel = AnnotationPanel(id="annotations")
-            panel.display = self.show_panel
-            yield panel
+            if self.show_panel:
+                yield AnnotationPanel(id="annotations")
         search = SearchBar(id="search")
         search.display = False
         yield search
@@ -257,9 +254,10 @@ class ReadingScreen(Screen[None]):
     def _show_highlights(self) -> None:
         if self.annotator is not None:
             self.view.set_highlights(self.annotator.highlights)
-            panel = self.query_one(AnnotationPanel)
-            panel.set_highlights(self.annotator.highlights)
-            panel.mark_nearest(self.view.cursor_offset)
+            panel = self._panel()
+            if panel is not None:
+                panel.set_highlights(self.annotator.highlights)
+                panel.mark_nearest(self.view.cursor_offset)
 
     def _poll_store(self) -> None:
         """Show what another readmark process changed (notes made in a second terminal)."""
@@ -351,6 +349,8 @@ class ReadingScreen(Screen[None]):
                     and self._guarded(self.annotator.set_note, highlight.id, note) is not None):
                 self._show_highlights()
 
+        from reader.screens.note_editor import NoteEditorScreen
+
         self.app.push_screen(NoteEditorScreen(highlight.text, highlight.note), save)
 
     def action_tags(self) -> None:
@@ -362,6 +362,8 @@ class ReadingScreen(Screen[None]):
             if (tags is not None and tags != highlight.tags and self.annotator is not None
                     and self._guarded(self.annotator.set_tags, highlight.id, tags) is not None):
                 self._show_highlights()
+
+        from reader.screens.tag_editor import TagEditorScreen
 
         self.app.push_screen(TagEditorScreen(highlight.tags, self.annotator.known_tags()), save)
 
@@ -385,7 +387,9 @@ class ReadingScreen(Screen[None]):
         status.percent = round(fraction * 100)
         status.minutes = minutes_left(self._words, fraction)
         self.query_one(OutlineTree).mark_section(section)
-        self.query_one(AnnotationPanel).mark_nearest(offset)
+        panel = self._panel()
+        if panel is not None:
+            panel.mark_nearest(offset)
         self._schedule_save()
 
     @on(ArticleView.SearchChanged)
@@ -490,9 +494,20 @@ class ReadingScreen(Screen[None]):
 
         self.app.push_screen(ReviewScreen(self.store, article_id=self.article_id), back)
 
-    def action_toggle_panel(self) -> None:
-        panel = self.query_one(AnnotationPanel)
-        panel.display = not panel.display
+    def _panel(self) -> AnnotationPanel | None:
+        """The highlights panel, which is only built once it is first shown."""
+        found = self.query(AnnotationPanel)
+        return found.first() if found else None
+
+    async def action_toggle_panel(self) -> None:
+        panel = self._panel()
+        if panel is None:
+            panel = AnnotationPanel(id="annotations")
+            await self.query_one("#body").mount(panel)
+            if self.annotator is not None:
+                panel.set_highlights(self.annotator.highlights)
+        else:
+            panel.display = not panel.display
         self._remember("panel", bool(panel.display))
         if panel.display:
             panel.mark_nearest(self.view.cursor_offset)

@@ -19,9 +19,10 @@ async def test_p_toggles_the_panel_and_enter_jumps(make_reader, article_path):
     async with app.run_test(size=SIZE) as pilot:
         view = await settle(app, pilot)
         await _highlight_three(pilot)
-        panel = app.screen.query_one(AnnotationPanel)
-        assert not panel.display
+        assert not app.screen.query(AnnotationPanel)  # built when first shown
         await pilot.press("p")
+        await pilot.pause()
+        panel = app.screen.query_one(AnnotationPanel)
         assert panel.display
         panel.focus()
         await pilot.pause()

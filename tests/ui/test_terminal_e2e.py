@@ -22,8 +22,13 @@ def _readmark() -> str:
     return str(beside) if beside.exists() else (shutil.which("readmark") or "readmark")
 
 
+#: A socket of its own, so no other tmux server (or user) can disturb the test.
+SOCKET = f"readmark-test-{os.getpid()}"
+
+
 def _tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(["tmux", "-L", SOCKET, *args], check=True, capture_output=True,
+                          text=True).stdout
 
 
 def _wait_for(session: str, predicate, timeout: float = 20.0) -> str:
@@ -45,7 +50,7 @@ def session():
         pytest.skip("tmux is not installed")
     name = f"readmark-test-{uuid.uuid4().hex[:8]}"
     yield name
-    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
 
 
 def test_installed_command_opens_navigates_and_quits(session, article_path, tmp_path):
@@ -67,11 +72,13 @@ def test_installed_command_opens_navigates_and_quits(session, article_path, tmp_
     _tmux("send-keys", "-t", session, "q")
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        dead = _tmux("display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}")
+        dead = _tmux("display-message", "-p", "-t", session,
+                     "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}")
         # tmux marks the pane dead a moment before it knows the exit status.
-        if len(dead.split()) == 2:
+        if len(dead.split()) >= 2:
             break
         time.sleep(0.05)
-    assert dead.split() == ["1", "0"], f"readmark did not exit cleanly: {dead!r}"
+    screen = _tmux("capture-pane", "-p", "-t", session)
+    assert dead.split() == ["1", "0"], f"readmark did not exit cleanly: {dead!r}\n{screen}"
     assert "Traceback" not in _tmux("capture-pane", "-p", "-t", session)
     assert db.exists()  # the reading position was saved
