@@ -14,9 +14,9 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from reader.annotations import COLORS, DEFAULT_COLOR, new_record, normalise_tags
 from reader.cli import CliError, common_arguments
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from reader.store import Store
+
+T = TypeVar("T")
 
 #: Characters of the quote shown in messages before it is cut with "…".
 SHOWN_QUOTE = 60
@@ -237,23 +239,12 @@ def shorten(text: str, limit: int = SHOWN_QUOTE) -> str:
 
 def list_command(args: argparse.Namespace) -> int:
     """Print the known articles as aligned columns, or a friendly line if there are none."""
-    from reader.store import StoreError, resolve_db_path
-
     _safe_output()
-    db = resolve_db_path(args.db)
-    if not db.exists():
-        # Listing must not create a library as a side effect.
+    found = read_library(args.db, lambda store: (store.articles(), store.annotation_counts()))
+    if found is None or not found[0]:
         print(EMPTY_LIBRARY)
         return 0
-    try:
-        with open_store(args.db, db) as store:
-            articles = store.articles()
-            counts = store.annotation_counts()
-    except StoreError as error:
-        raise CliError(str(error)) from None
-    if not articles:
-        print(EMPTY_LIBRARY)
-        return 0
+    articles, counts = found
     rows = []
     for article in articles:
         highlights, notes = counts.get(article["id"], (0, 0))
@@ -343,6 +334,21 @@ def open_store(cli_value: str | None, path: Path | None = None) -> Store:
         for line in message.splitlines():
             print(f"readmark: warning: {line}", file=sys.stderr)
     return store
+
+
+def read_library(cli_value: str | None, read: Callable[[Store], T]) -> T | None:
+    """``read(store)`` on the library named by ``--db``, or None when there is none yet:
+    commands that only look must not create a library. Store errors become one line."""
+    from reader.store import StoreError, resolve_db_path
+
+    db = resolve_db_path(cli_value)
+    if not db.exists():
+        return None
+    try:
+        with open_store(cli_value, db) as store:
+            return read(store)
+    except StoreError as error:
+        raise CliError(str(error)) from None
 
 
 def _safe_output() -> None:

@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from reader.cli import CliError, common_arguments
-from reader.cli_annotations import EMPTY_LIBRARY, _safe_output, cell_width, clip, open_store, pad
+from reader.cli_annotations import (
+    EMPTY_LIBRARY,
+    _safe_output,
+    cell_width,
+    clip,
+    open_store,
+    pad,
+    read_library,
+)
 
 if TYPE_CHECKING:
     from reader.review import ArticleStats
@@ -180,22 +188,13 @@ def stats_command(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
     from reader.review import article_stats, make_items
-    from reader.store import StoreError, resolve_db_path
-
     _safe_output()
-    db = resolve_db_path(args.db)
-    if not db.exists():
+    found = read_library(args.db,
+                         lambda store: (store.articles(), *store.annotations_and_cards()))
+    if found is None or not found[0]:
         print(EMPTY_LIBRARY)
         return 0
-    try:
-        with open_store(args.db, db) as store:
-            articles = store.articles()
-            annotations, cards = store.annotations_and_cards()
-    except StoreError as error:
-        raise CliError(str(error)) from None
-    if not articles:
-        print(EMPTY_LIBRARY)
-        return 0
+    articles, annotations, cards = found
     items = make_items(articles, annotations, cards)
     rows = article_stats(articles, items, datetime.now(timezone.utc))
     sys.stdout.write("".join(line + "\n" for line in format_stats(rows)))
