@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from reader import __version__
 from reader.document.loader import ArticleError, parse_article, read_article
 from reader.resources import default_article
+from reader.startup import pause_collection, resume_collection
 
 EXIT_USAGE = 2
 #: Commands that live in their own modules, imported only when used. Each module
@@ -101,6 +102,7 @@ def outline_command(args: argparse.Namespace) -> int:
 
 
 def read_command(args: argparse.Namespace) -> int:
+    pause_collection()  # until the first screen is painted (see reader.startup)
     if args.width is not None and args.width < 20:
         raise CliError(f"--width {args.width}: the reading width must be at least 20 columns")
     path = args.article or str(default_article())
@@ -151,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout closed early (e.g. piped into head): not an error worth a trace.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        resume_collection()  # in case no screen got as far as painting
 
 
 if __name__ == "__main__":

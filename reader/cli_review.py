@@ -105,6 +105,9 @@ def stats_parser() -> argparse.ArgumentParser:
 
 def review_command(args: argparse.Namespace) -> int:
     """Start a review session in the terminal."""
+    from reader.startup import pause_collection
+
+    pause_collection()  # until the first card is painted (see reader.startup)
     from reader.review import DEFAULT_NEW, RETENTION_SETTING
     from reader.store import StoreError, StoreReadOnly, resolve_db_path
 

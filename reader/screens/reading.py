@@ -39,6 +39,7 @@ from reader.document.progressive import (
     preview_document,
     whole_document,
 )
+from reader.startup import resume_collection
 from reader.store import StoreError, StoreReadOnly
 from reader.widgets.annotation_panel import AnnotationPanel
 from reader.widgets.article_view import ArticleView
@@ -150,11 +151,12 @@ class ReadingScreen(Screen[None]):
             self.query_one(StatusBar).note = "loading…"
             # Parse the rest once the first screen is painted, so it does not compete
             # with it for the interpreter.
-            self.call_after_refresh(self._load_whole, source, records)
+            self.call_after_refresh(self._after_first_paint, source, records)
         else:
             document = whole_document(source)
             self._show(document, locate(document, position))
             self._start_annotating(document, records, None)
+            self.call_after_refresh(resume_collection)
         for warning in source.warnings:
             self.notify(warning, severity="warning", timeout=8)
         self.set_interval(STORE_POLL_SECONDS, self._poll_store)
@@ -194,6 +196,10 @@ class ReadingScreen(Screen[None]):
         self.query_one(StatusBar).title = document.title
         self.query_one(OutlineTree).set_document(document)
         self.view.set_document(document, offset)
+
+    def _after_first_paint(self, source: ArticleSource, records: list[dict]) -> None:
+        resume_collection()
+        self._load_whole(source, records)
 
     @work(thread=True, exclusive=True, group="parse")
     def _load_whole(self, source: ArticleSource, records: list[dict]) -> None:

@@ -47,6 +47,7 @@ from reader.review import (
 )
 from reader.screens.note_editor import NoteEditorScreen
 from reader.screens.tag_editor import TagEditorScreen
+from reader.startup import resume_collection
 from reader.store import AnnotationNotFound, StoreError
 
 #: Articles up to this size are parsed for context before a card shows; larger
@@ -240,6 +241,7 @@ class ReviewScreen(Screen[None]):
 
     # ------------------------------------------------------------------ start
     def on_mount(self) -> None:
+        self.call_after_refresh(resume_collection)
         retention = self.desired_retention
         if retention is None:
             try:

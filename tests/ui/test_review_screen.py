@@ -7,6 +7,7 @@ pytest tests/ui/test_review_screen.py --snapshot-update
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+from reader import startup
 from reader.annotations import new_record
 from reader.app import make_app, make_review_app
 from reader.document.loader import parse_article, read_article
@@ -22,6 +24,7 @@ from reader.review import RETENTION_SETTING, Rating, make_scheduler, schedule
 from reader.screens.reading import ReadingScreen
 from reader.screens.review import ReviewScreen
 from reader.store import Store
+from tests.ui.test_startup_collection import restore_collector
 
 SIZE = (100, 30)
 START = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
@@ -322,3 +325,17 @@ def test_summary(snap_compare, library, clock: Clock):
 
     app = review_app(store, clock)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_first_card_resumes_collection_paused_for_start_up(library, clock: Clock):
+    store, _path, _article, _ids = library
+    startup.pause_collection()
+    try:
+        app = review_app(store, clock)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert text_of(app, "#review-count") == "0 / 4"
+            assert gc.isenabled() and not startup.collection_paused()
+            await pilot.press("q")
+    finally:
+        restore_collector()
