@@ -14,7 +14,9 @@ a temporary folder and measures, each time with a fresh data file:
 * peak memory (VmHWM) once the whole article is ready;
 * ``readmark outline`` on the largest article, as a whole process;
 * page-down and sentence-cursor cost, in-process with Textual's headless mode;
-* Textual's own MarkdownViewer (bench/markdown_viewer_app.py) for comparison.
+* Textual's own MarkdownViewer (bench/markdown_viewer_app.py) for comparison, and
+  the floor under any Textual app: one that only shows the article's opening in a
+  Static (bench/minimal_textual_app.py), measured the same way.
 
 Figures are printed as a table with the targets and PASS/FAIL.
 """
@@ -44,6 +46,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 VIEWER_APP = BENCH / "markdown_viewer_app.py"
+MINIMAL_APP = BENCH / "minimal_textual_app.py"
 
 WIDTH, HEIGHT = 100, 30
 POLL_SECONDS = 0.005
@@ -440,6 +443,8 @@ class Bench:
             raise SystemExit(f"readmark does not start: {launch.error}")
         self.watch([self.python, str(VIEWER_APP), str(article.path)], viewer_first(article),
                    viewer_first(article), "markdown_viewer_app", graceful=False)
+        self.watch([self.python, str(MINIMAL_APP), str(article.path)], viewer_first(article),
+                   viewer_first(article), "minimal_textual_app", graceful=False)
         subprocess.run([self.python, "-m", "reader", "outline", str(article.path)], cwd=ROOT,
                        env=self.env, capture_output=True, check=False)
 
@@ -608,6 +613,22 @@ class Bench:
                 break  # a timeout, or the time budget spent: enough said, keep the run short
         self.rows.append(Row("MarkdownViewer first screen", article.label, "s", samples,
                              note=f"{len(samples.values)} run(s)"))
+        return samples
+
+    def minimal_textual(self, article: Article, reps: int) -> Samples:
+        """The floor: a Textual app that only shows the article's opening in a Static."""
+        samples = Samples(limit=self.args.timeout)
+        for rep in range(reps):
+            launch = self.watch([self.python, str(MINIMAL_APP), str(article.path)],
+                                viewer_first(article), viewer_first(article),
+                                "minimal_textual_app", graceful=False)
+            samples.add(launch.first)
+            self.log(f"  minimal Textual app {article.label} {rep + 1}/{reps}: "
+                     f"{_fmt(launch.first, 's', samples.limit)}"
+                     + (f"  [{launch.error}]" if launch.error else ""))
+        self.rows.append(Row("(info) minimal Textual app first screen", article.label, "s",
+                             samples, note="bench/minimal_textual_app.py: the floor "
+                             "for any Textual app"))
         return samples
 
     def keypresses(self, article: Article, presses: int) -> None:
@@ -885,6 +906,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if article.size not in args.compare_sizes:
                     continue
                 viewer = bench.markdown_viewer(article, min(args.reps, 3))
+                floor = bench.minimal_textual(article, args.reps)
                 ours = readmark_first[article.label]
                 if math.isinf(ours.median):
                     continue  # readmark itself timed out; its row says so
@@ -895,6 +917,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if math.isinf(ratio):
                     ratio = (viewer.limit or 0) / ours.median
                     note = "lower bound (MarkdownViewer timed out); " + note
+                elif not math.isinf(floor.median):
+                    note += (f"; a minimal Textual app would reach "
+                             f"{viewer.median / floor.median:.0f}×")
                 bench.rows.append(Row("MarkdownViewer / readmark first screen", article.label,
                                       "x", value=ratio, target="≥ 50×" if at_1mb else "",
                                       passed=ratio >= 50 if at_1mb else None, note=note))
