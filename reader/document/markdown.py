@@ -22,6 +22,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from reader.document.builder import DocumentBuilder, title_from_path
+from reader.document.cells import text_cells
 from reader.document.model import CELL_SEPARATOR, BlockKind, Document
 
 #: Source characters per chunk: one chunk fills several screens and parses in ~10 ms.
@@ -281,7 +282,7 @@ class _TokenWalker:
         widths = [0] * columns
         for row in rows:
             for column, cell in enumerate(row):
-                widths[column] = max(widths[column], sum(len(text) for text, _ in cell))
+                widths[column] = max(widths[column], sum(text_cells(text) for text, _ in cell))
         self.builder.begin_block()
         for number, row in enumerate(rows):
             if number:
@@ -294,7 +295,7 @@ class _TokenWalker:
                 used = 0
                 for text, styles in cell:
                     self.builder.add_text(text, header + styles)
-                    used += len(text)
+                    used += text_cells(text)
                 if column < columns - 1:
                     self.builder.add_text(" " * (widths[column] - used))
         self._end(BlockKind.TABLE, line)

@@ -28,6 +28,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from reader.annotations import Highlight
+from reader.document.cells import offset_at_column
 from reader.document.layout import (
     LIST_INDENT,
     QUOTE_BAR,
@@ -762,7 +763,7 @@ class ArticleView(ScrollView, can_focus=True):
         margin = max(0, (self._content_width() - layout.width) // 2)
         column = x - margin - block_prefix_width(block)
         start, stop = layout.starts[line], layout.ends[line]
-        return max(start, min(stop, start + column))
+        return offset_at_column(self.document.text, start, stop, column)
 
     # ------------------------------------------------------------------- mouse
     def on_click(self, event: events.Click) -> None:
@@ -785,7 +786,8 @@ class ArticleView(ScrollView, can_focus=True):
         margin = max(0, (self._content_width() - layout.width) // 2)
         column = x + round(self.scroll_offset.x) - margin - block_prefix_width(block)
         start, end = layout.starts[line], layout.ends[line]
-        return max(start, min(end - 1 if end > start else start, start + column))
+        return min(end - 1 if end > start else start,
+                   offset_at_column(self.document.text, start, end, column))
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, *, move: bool = True) -> int:

@@ -7,9 +7,10 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.document.cells import offset_at_column, text_cells
 from reader.document.layout import block_prefix_width, layout_document, wrap_block
 from reader.document.markdown import parse_markdown
-from reader.document.model import PREFORMATTED
+from reader.document.model import CELL_SEPARATOR, PREFORMATTED
 
 
 def test_prose_wraps_at_spaces_within_the_width():
@@ -99,3 +100,70 @@ def test_every_character_of_text_blocks_is_on_some_line(parts, width):
         for offset in range(block.start, block.end):
             if not document.text[offset].isspace():
                 assert offset in covered
+
+
+# ------------------------------------------------------------- wide characters
+def test_cjk_wraps_by_cells_and_breaks_between_characters():
+    text = "日本語の文章にはスペースがないので、文字と文字の間で折り返します。"
+    shown = [text[s:e] for s, e in wrap_block(text, 0, len(text), 20)]
+    assert all(text_cells(line) <= 20 for line in shown)
+    assert [text_cells(line) for line in shown[:-1]] == [20] * (len(shown) - 1)
+    assert "".join(shown) == text
+
+
+def test_mixed_text_breaks_english_at_spaces_and_cjk_anywhere():
+    text = "Reading 日本語の本 every morning keeps 語彙 growing"
+    shown = [text[s:e] for s, e in wrap_block(text, 0, len(text), 16)]
+    assert shown == ["Reading 日本語の", "本 every morning", "keeps 語彙", "growing"]
+
+
+def test_combining_marks_stay_with_their_letter_and_take_no_cell():
+    text = "cafe\u0301 " * 6
+    shown = [text[s:e] for s, e in wrap_block(text, 0, len(text), 10)]
+    assert shown == ["cafe\u0301 cafe\u0301"] * 3
+
+
+def test_preformatted_wide_text_is_cut_at_the_width_in_cells():
+    text = "表頭表頭表頭表頭表頭"
+    shown = [text[s:e] for s, e in wrap_block(text, 0, len(text), 9, preformatted=True)]
+    assert shown == ["表頭表頭", "表頭表頭", "表頭"]
+
+
+wide_words = st.lists(
+    st.text(alphabet="abcxyz日本語文章😀é\u0301—“”", min_size=1, max_size=12),
+    min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(wide_words, st.integers(min_value=8, max_value=40), st.booleans())
+def test_wide_text_keeps_every_character_within_the_width_in_cells(parts, width, pre):
+    text = " ".join(parts)
+    lines = wrap_block(text, 0, len(text), width, preformatted=pre)
+    for start, end in lines:
+        assert text_cells(text[start:end]) <= width
+    shown = "".join(text[start:end] for start, end in lines)
+    if pre:
+        assert shown == text
+    else:
+        assert "".join(shown.split()) == "".join(text.split())
+    for (_, end), (start, _) in pairwise(lines):
+        assert end <= start
+
+
+def test_cells_of_text_and_the_offset_at_a_column():
+    assert text_cells("plain “quoted” — text…") == len("plain “quoted” — text…")
+    assert text_cells("日本") == 4
+    assert text_cells("cafe\u0301") == 4
+    text = "ab日本cd"
+    assert [offset_at_column(text, 0, len(text), c) for c in range(9)] == [
+        0, 1, 2, 2, 3, 3, 4, 5, 6]
+    assert offset_at_column("xx日本", 2, 4, 3) == 3
+
+
+def test_table_columns_line_up_with_wide_cells():
+    document = parse_markdown(
+        "| 名前 | meaning |\n|---|---|\n| 本 | book |\n| cat | 猫 |\n", "t.md")
+    table = next(b for b in document.blocks if b.kind.name == "TABLE")
+    rows = document.text[table.start:table.end].split("\n")
+    separators = [text_cells(row[: row.index(CELL_SEPARATOR)]) for row in rows]
+    assert len(set(separators)) == 1
