@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Tree
+from textual.widgets import Tree
 from textual.worker import get_current_worker
 
 from reader.annotations import (
@@ -43,6 +43,7 @@ from reader.startup import resume_collection
 from reader.store import StoreError, StoreReadOnly
 from reader.widgets.annotation_panel import AnnotationPanel
 from reader.widgets.article_view import ArticleView
+from reader.widgets.key_footer import KeyFooter
 from reader.widgets.outline import OutlineTree
 from reader.widgets.search_bar import SearchBar
 from reader.widgets.status_bar import StatusBar, minutes_left
@@ -126,7 +127,7 @@ class ReadingScreen(Screen[None]):
         search = SearchBar(id="search")
         search.display = False
         yield search
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def view(self) -> ArticleView:

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Input, ProgressBar, Static
+from textual.widgets import ContentSwitcher, Input, ProgressBar, Static
 
 from reader.annotations import COLORS
 from reader.annotator import KNOWN_TAGS
@@ -49,6 +49,7 @@ from reader.screens.note_editor import NoteEditorScreen
 from reader.screens.tag_editor import TagEditorScreen
 from reader.startup import resume_collection
 from reader.store import AnnotationNotFound, StoreError
+from reader.widgets.key_footer import KeyFooter
 
 #: Articles up to this size are parsed for context before a card shows; larger
 #: ones in a worker, the stored context showing meanwhile.
@@ -237,7 +238,7 @@ class ReviewScreen(Screen[None]):
             for rating in RATINGS:
                 yield Static("", id=f"rating-{int(rating)}", classes="rating")
             yield Static("[b]space[/b] good", id="review-space")
-        yield Footer()
+        yield KeyFooter()
 
     # ------------------------------------------------------------------ start
     def on_mount(self) -> None:
