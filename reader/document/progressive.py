@@ -15,6 +15,9 @@ from reader.document.model import Document
 
 #: Articles up to this many characters are parsed whole before the first screen.
 PREVIEW_THRESHOLD = 160_000
+#: Characters of Markdown a preview wants after the reading position (a few screens'
+#: worth): the chunk holding the position, and the next one only if it has fewer.
+MARKDOWN_PREVIEW_AHEAD = 8_000
 #: Characters of plain text a preview parses before and after the reading position.
 PLAIN_PREVIEW_BEFORE = 8_000
 PLAIN_PREVIEW_AFTER = 40_000
@@ -34,7 +37,10 @@ def preview_document(source: ArticleSource, line: int = 0) -> Document:
         chunks = split_chunks(source.text)
         first_lines = [chunk.first_line for chunk in chunks]
         index = max(0, bisect_right(first_lines, line) - 1)
-        stop = min(len(chunks), index + 2)
+        chunk = chunks[index]
+        at = _line_offset(source.text, line - chunk.first_line, chunk.start)
+        stop = index + 1 if chunk.end - at >= MARKDOWN_PREVIEW_AHEAD else index + 2
+        stop = min(len(chunks), stop)
         return parse_markdown(source.text, source.path, chunks=chunks, only=range(index, stop))
     from reader.document.plaintext import parse_plaintext
 
@@ -57,9 +63,10 @@ def preview_document(source: ArticleSource, line: int = 0) -> Document:
     return document
 
 
-def _line_offset(text: str, line: int) -> int:
-    """Character offset where 0-based ``line`` starts (the end, past the last line)."""
-    offset = 0
+def _line_offset(text: str, line: int, start: int = 0) -> int:
+    """Character offset where 0-based ``line`` (counted from offset ``start``, a line
+    start) starts; the end, past the last line."""
+    offset = start
     for _ in range(line):
         offset = text.find("\n", offset) + 1
         if offset == 0:

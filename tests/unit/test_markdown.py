@@ -6,8 +6,16 @@ from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.common.utils import normalizeReference
 
-from reader.document.markdown import parse_markdown, quick_title, split_chunks
+from reader.document.markdown import (
+    _REFERENCE,
+    _references,
+    parse_markdown,
+    quick_title,
+    split_chunks,
+)
 from reader.document.model import BLOCK_SEPARATOR, BlockKind
 from reader.resources import samples_dir
 
@@ -231,3 +239,23 @@ def test_chunking_never_changes_the_text(parts, size):
     assert "".join(source[c.start:c.end] for c in chunks) == source
     whole = parse_markdown(source, "x.md", chunks=chunks)
     assert _tiles(whole)
+
+
+reference_text = st.lists(
+    st.sampled_from(["[a]: /one", "  [b c]: <two> ", "[a]: /again", "text [x]: no", "[^n]: foot",
+                     "[d]:", "]:", "[", "]", "[e\nf]: /wrapped", "word", "\n", "    [g]: /code",
+                     "[h]:/tight"]),
+    max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(reference_text, max_size=6).map("\n".join))
+def test_reference_definitions_are_those_a_whole_scan_finds(source):
+    expected: dict[str, str] = {}
+    for match in _REFERENCE.finditer(source):
+        expected.setdefault(normalizeReference(match.group(1)), match.group(2).strip("<>"))
+    found = {label: value["href"] for label, value in _references(source).items()}
+    assert found.keys() == expected.keys()
+    for label, href in expected.items():
+        assert found[label] == normalizeLink(href)

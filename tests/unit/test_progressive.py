@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.document.loader import read_article
+from reader.document.markdown import split_chunks
 from reader.document.progressive import (
+    MARKDOWN_PREVIEW_AHEAD,
     locate,
     needs_preview,
     position_of,
@@ -72,3 +74,21 @@ def test_locate_tolerates_missing_or_odd_positions(tmp_path):
     assert locate(document, {"line": "x"}) == 0
     assert locate(document, {"line": 10_000, "delta": 3}) == document.blocks[-1].start
     assert locate(document, {"line": 2, "delta": 10_000}) < len(document.text)
+
+
+def test_markdown_preview_has_a_few_screens_after_the_position_even_at_a_chunk_end(tmp_path):
+    path = tmp_path / "long.md"
+    path.write_text(_long_markdown(), encoding="utf-8")
+    source = read_article(path)
+    whole = whole_document(source)
+    for chunk in split_chunks(source.text)[3:5]:
+        size = chunk.end - chunk.start
+        last_line = chunk.first_line + source.text.count("\n", chunk.start, chunk.end) - 4
+        for line, chunks_parsed in ((chunk.first_line, 1), (last_line, 2)):
+            position = position_of(whole, locate(whole, {"line": line, "delta": 0}))
+            preview = preview_document(source, position["line"])
+            at = locate(preview, position)
+            assert whole.text[locate(whole, position):].startswith(preview.text[at:at + 200])
+            assert len(preview.text) - at >= MARKDOWN_PREVIEW_AHEAD / 2
+            # Early in a chunk, that chunk is enough; near its end, the next one comes too.
+            assert (len(preview.text) > size) == (chunks_parsed == 2)
