@@ -138,7 +138,7 @@ class ReadingScreen(Screen[None]):
         source = self.source
         self.query_one(StatusBar).title = self._initial_title()
         self.query_one(OutlineTree).display = self.show_outline
-        position = self._open_in_store()
+        position = self._find_in_store()
         records = self._stored_records()
         view = self.view
         self.watch(view, "reading_width", lambda width: self._remember("reading_width", width),
@@ -157,7 +157,7 @@ class ReadingScreen(Screen[None]):
             document = whole_document(source)
             self._show(document, locate(document, position))
             self._start_annotating(document, records, None)
-            self.call_after_refresh(resume_collection)
+            self.call_after_refresh(self._after_first_paint, None, records)
         for warning in source.warnings:
             self.notify(warning, severity="warning", timeout=8)
         self.set_interval(STORE_POLL_SECONDS, self._poll_store)
@@ -169,27 +169,36 @@ class ReadingScreen(Screen[None]):
 
         return parse_plaintext(self.source.text[:4000], self.source.path).title
 
-    def _open_in_store(self) -> dict | None:
-        """Register the article and fetch its saved position; reading goes on without."""
-        path = os.path.abspath(self.source.path)
+    def _find_in_store(self) -> dict | None:
+        """The saved position, if the library knows the article. Only reads: the
+        write that records this opening waits until the first screen is up."""
         try:
-            try:
-                article = self.store.upsert_article(
-                    fingerprint=self.source.fingerprint,
-                    path=path,
-                    title=self.query_one(StatusBar).title,
-                )
-            except StoreReadOnly:
-                # A read-only store still knows where the reader was.
-                article = self.store.find_article(fingerprint=self.source.fingerprint, path=path)
-                if article is None:
-                    return None
+            article = self.store.find_article(fingerprint=self.source.fingerprint,
+                                              path=os.path.abspath(self.source.path))
+            if article is None:
+                return None
             self.article_id = article["id"]
             return self.store.get_position(self.article_id)
         except StoreError as error:  # the store explains itself; reading must go on
             self.notify(f"Reading position not available: {error}", severity="warning",
                         timeout=8)
             return None
+
+    def _record_opening(self) -> None:
+        """Register the article (new, moved or edited) and when it was last opened."""
+        try:
+            article = self.store.upsert_article(
+                fingerprint=self.source.fingerprint,
+                path=os.path.abspath(self.source.path),
+                title=self.query_one(StatusBar).title,
+            )
+        except StoreReadOnly:
+            return  # a read-only library still gave the position, if it had one
+        except StoreError as error:
+            self.notify(f"This article could not be added to the library: {error}",
+                        severity="warning", timeout=8)
+            return
+        self.article_id = article["id"]
 
     def _show(self, document: Document, offset: int) -> None:
         # Until the whole article is parsed, estimate words from its size.
@@ -198,9 +207,15 @@ class ReadingScreen(Screen[None]):
         self.query_one(OutlineTree).set_document(document)
         self.view.set_document(document, offset)
 
-    def _after_first_paint(self, source: ArticleSource, records: list[dict]) -> None:
+    def _after_first_paint(self, source: ArticleSource | None, records: list[dict]) -> None:
+        """Start-up work that can wait for the first screen: collection, the library
+        write, and the rest of the article (``source``) when a preview is showing."""
         resume_collection()
-        self._load_whole(source, records)
+        self._record_opening()
+        if source is not None:
+            self._load_whole(source, records)
+        elif self.annotator is None:  # a new article: it has an id only now
+            self._start_annotating(self.view.document, records, None)
 
     @work(thread=True, exclusive=True, group="parse")
     def _load_whole(self, source: ArticleSource, records: list[dict]) -> None:

@@ -24,7 +24,7 @@ from reader.review import RETENTION_SETTING, Rating, make_scheduler, schedule
 from reader.screens.reading import ReadingScreen
 from reader.screens.review import ReviewScreen
 from reader.store import Store
-from tests.ui.test_startup_collection import restore_collector
+from tests.ui.test_first_screen import restore_collector
 
 SIZE = (100, 30)
 START = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
