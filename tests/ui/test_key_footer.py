@@ -1,44 +1,37 @@
-"""The footer shows its keys in the first frame and follows what the keys can do."""
+"""The footer: keys in the first frame, following what can be done, and the mouse."""
 
 from __future__ import annotations
 
-from textual.widgets._footer import FooterKey
+from textual.geometry import Offset
 
 from reader.widgets.key_footer import KeyFooter
+from reader.widgets.outline import OutlineTree
 from tests.ui.support import settle
 
 
-def _shown(app) -> list[str]:
-    return [key.description for key in app.screen.query(FooterKey)]
+def _footer_line(app) -> str:
+    return app.screen.query_one(KeyFooter).render_line(0).text
 
 
-async def test_keys_are_in_the_first_frame_and_not_rebuilt_for_nothing(
-    make_reader, article_path, monkeypatch
-):
-    frames: list[list[str]] = []
-    rebuilds = []
-    original = KeyFooter.recompose
-
-    async def counting_recompose(self):
-        rebuilds.append(1)
-        await original(self)
-
-    monkeypatch.setattr(KeyFooter, "recompose", counting_recompose)
+async def test_keys_are_in_the_first_frame(make_reader, article_path, monkeypatch):
+    drawn_in_first_frame: list[list[str]] = []
     app = make_reader(article_path)
     display = app._display
 
     def recording_display(screen, renderable):
-        if renderable is not None and not frames:
-            frames.append(_shown(app))
+        if renderable is not None and not drawn_in_first_frame:
+            footer = app.screen.query_one(KeyFooter)
+            drawn_in_first_frame.append([item.description for _, _, item in footer._spans])
         display(screen, renderable)
 
     monkeypatch.setattr(app, "_display", recording_display)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        await pilot.press("j", "j", "}")
-        await pilot.pause()
-        assert "Contents" in frames[0] and "Quit" in frames[0]
-        assert rebuilds == []
+        assert drawn_in_first_frame[0][:2] == ["Contents", "Search"]
+        assert drawn_in_first_frame[0][-1] == "palette"
+        line = _footer_line(app)
+        assert line.startswith(" t Contents  / Search ") and "? Keys" in line
+        assert line.rstrip().endswith("▏^p palette") and len(line) == 100
         await pilot.press("q")
 
 
@@ -46,11 +39,41 @@ async def test_keys_follow_a_change_of_what_can_be_done(make_reader, article_pat
     app = make_reader(article_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        assert "Cancel selection" not in _shown(app)
+        assert "Cancel selection" not in _footer_line(app)
         await pilot.press("v")  # start selecting: the selection keys come up
         await pilot.pause()
-        assert "Cancel selection" in _shown(app)
+        assert "esc Cancel selection" in _footer_line(app)
         await pilot.press("escape")
         await pilot.pause()
-        assert "Cancel selection" not in _shown(app)
+        assert "Cancel selection" not in _footer_line(app)
+        await pilot.press("q")
+
+
+async def test_a_narrow_footer_keeps_the_palette_key_and_drops_keys_from_the_right(
+    make_reader, article_path
+):
+    app = make_reader(article_path)
+    async with app.run_test(size=(40, 20)) as pilot:
+        await settle(app, pilot)
+        line = _footer_line(app)
+        assert line.startswith(" t Contents  / Search ") and "? Keys" not in line
+        assert line.rstrip().endswith("▏^p palette") and len(line) == 40
+        await pilot.press("q")
+
+
+async def test_clicking_a_key_runs_it_and_hovering_shows_its_tooltip(make_reader, article_path):
+    app = make_reader(article_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        footer = app.screen.query_one(KeyFooter)
+        outline = app.screen.query_one(OutlineTree)
+        assert not outline.display
+        column = _footer_line(app).index("Contents")
+        await pilot.hover(KeyFooter, offset=Offset(column, 0))
+        assert footer.tooltip == "Show or hide the table of contents"
+        await pilot.click(KeyFooter, offset=Offset(column, 0))
+        await pilot.pause()
+        assert outline.display
+        await pilot.hover(KeyFooter, offset=Offset(_footer_line(app).index("Quit"), 0))
+        assert footer.tooltip == "Save the position and quit"
         await pilot.press("q")
