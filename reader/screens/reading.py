@@ -50,6 +50,8 @@ from reader.widgets.status_bar import StatusBar, minutes_left
 
 #: Seconds of stillness before the reading position is written to the store.
 SAVE_DELAY = 1.5
+#: Time the terminal gets to receive the first frame before start-up work resumes.
+FIRST_FRAME_WRITE_SECONDS = 0.03
 #: How often to look for changes another readmark process made to the store.
 STORE_POLL_SECONDS = 2.0
 
@@ -152,12 +154,12 @@ class ReadingScreen(Screen[None]):
             self.query_one(StatusBar).note = "loading…"
             # Parse the rest once the first screen is painted, so it does not compete
             # with it for the interpreter.
-            self.call_after_refresh(self._after_first_paint, source, records)
+            self.call_after_refresh(self._soon_after_first_paint, source, records)
         else:
             document = whole_document(source)
             self._show(document, locate(document, position))
             self._start_annotating(document, records, None)
-            self.call_after_refresh(self._after_first_paint, None, records)
+            self.call_after_refresh(self._soon_after_first_paint, None, records)
         for warning in source.warnings:
             self.notify(warning, severity="warning", timeout=8)
         self.set_interval(STORE_POLL_SECONDS, self._poll_store)
@@ -206,6 +208,11 @@ class ReadingScreen(Screen[None]):
         self.query_one(StatusBar).title = document.title
         self.query_one(OutlineTree).set_document(document)
         self.view.set_document(document, offset)
+
+    def _soon_after_first_paint(self, source: ArticleSource | None, records: list[dict]) -> None:
+        # Painting only queues the frame for Textual's writer thread; a parse
+        # started at once would hold the interpreter while the frame waits.
+        self.set_timer(FIRST_FRAME_WRITE_SECONDS, lambda: self._after_first_paint(source, records))
 
     def _after_first_paint(self, source: ArticleSource | None, records: list[dict]) -> None:
         """Start-up work that can wait for the first screen: collection, the library
