@@ -596,36 +596,35 @@ class Bench:
                              target="≤ 3 s", passed=samples.median <= 3,
                              note=f"{lines} outline lines"))
 
-    def markdown_viewer(self, article: Article, reps: int) -> Samples:
+    def other_app(self, name: str, script: Path, article: Article, reps: int, *,
+                  budget: float | None = None) -> Samples:
+        """First-screen times of a comparison app (a script in bench/) on ``article``."""
         samples = Samples(limit=self.args.timeout)
         for rep in range(reps):
-            launch = self.watch([self.python, str(VIEWER_APP), str(article.path)],
-                                viewer_first(article), viewer_first(article),
-                                "markdown_viewer_app", graceful=False)
+            launch = self.watch([self.python, str(script), str(article.path)],
+                                viewer_first(article), viewer_first(article), script.stem,
+                                graceful=False)
             samples.add(launch.first)
             if rep == 0:
-                self.screens[f"MarkdownViewer first screen, {article.label}"] = (
+                self.screens[f"{name} first screen, {article.label}"] = (
                     launch.first_screen or launch.last_screen)
-            self.log(f"  MarkdownViewer {article.label} {rep + 1}/{reps}: "
+            self.log(f"  {name} {article.label} {rep + 1}/{reps}: "
                      f"{_fmt(launch.first, 's', samples.limit)}"
                      + (f"  [{launch.error}]" if launch.error else ""))
-            if launch.first is None or sum(samples.values) > self.args.viewer_budget:
+            if launch.first is None or (budget is not None and sum(samples.values) > budget):
                 break  # a timeout, or the time budget spent: enough said, keep the run short
+        return samples
+
+    def markdown_viewer(self, article: Article, reps: int) -> Samples:
+        samples = self.other_app("MarkdownViewer", VIEWER_APP, article, reps,
+                                 budget=self.args.viewer_budget)
         self.rows.append(Row("MarkdownViewer first screen", article.label, "s", samples,
                              note=f"{len(samples.values)} run(s)"))
         return samples
 
     def minimal_textual(self, article: Article, reps: int) -> Samples:
         """The floor: a Textual app that only shows the article's opening in a Static."""
-        samples = Samples(limit=self.args.timeout)
-        for rep in range(reps):
-            launch = self.watch([self.python, str(MINIMAL_APP), str(article.path)],
-                                viewer_first(article), viewer_first(article),
-                                "minimal_textual_app", graceful=False)
-            samples.add(launch.first)
-            self.log(f"  minimal Textual app {article.label} {rep + 1}/{reps}: "
-                     f"{_fmt(launch.first, 's', samples.limit)}"
-                     + (f"  [{launch.error}]" if launch.error else ""))
+        samples = self.other_app("minimal Textual app", MINIMAL_APP, article, reps)
         self.rows.append(Row("(info) minimal Textual app first screen", article.label, "s",
                              samples, note="bench/minimal_textual_app.py: the floor "
                              "for any Textual app"))
