@@ -210,14 +210,14 @@ class ReadingScreen(Screen[None]):
         self.view.set_document(document, offset)
 
     def _soon_after_first_paint(self, source: ArticleSource | None, records: list[dict]) -> None:
+        resume_collection()
         # Painting only queues the frame for Textual's writer thread; a parse
         # started at once would hold the interpreter while the frame waits.
         self.set_timer(FIRST_FRAME_WRITE_SECONDS, lambda: self._after_first_paint(source, records))
 
     def _after_first_paint(self, source: ArticleSource | None, records: list[dict]) -> None:
-        """Start-up work that can wait for the first screen: collection, the library
-        write, and the rest of the article (``source``) when a preview is showing."""
-        resume_collection()
+        """Start-up work that can wait for the first screen: the library write, and
+        the rest of the article (``source``) when a preview is showing."""
         self._record_opening()
         if source is not None:
             self._load_whole(source, records)
