@@ -8,7 +8,7 @@ every ~1,000 characters), then edits the text the way an author would:
 * a typo is fixed inside 5% of the quotes (one character replaced);
 * 1% of the quotes are deleted outright.
 
-It times :func:`reader.anchoring.anchor_all` on the edited text (target: at
+It times :func:`reader.annotations.anchoring.anchor_all` on the edited text (target: at
 most 1 s) and, for comparison, a naive approach: :func:`anchor` per item with
 its own caches and the approximate search run over the whole text instead of a
 window first. It reports how many annotations came back by each method, and how
@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_article import plain_article
 
-from reader import anchoring
-from reader.anchoring import TextQuote, anchor_all, parse_selectors, selectors
+from reader.annotations import anchoring
+from reader.annotations.anchoring import TextQuote, anchor_all, parse_selectors, selectors
 
 TARGET_S = 1.0
 

@@ -66,10 +66,10 @@ from bench_reading import (
 )
 from generate_article import plain_article
 
-from reader import anchoring
-from reader.annotations import COLORS, anchor_records, new_record
-from reader.document.loader import parse_article, read_article
+from reader.annotations import anchoring
+from reader.annotations.records import COLORS, anchor_records, new_record
 from reader.document.model import Document
+from reader.sources.loader import parse_article, read_article
 from reader.store import Store
 
 STORE_TARGET_MS = 20.0

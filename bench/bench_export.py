@@ -42,11 +42,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_article import markdown_article
 
-from reader import store as store_mod
-from reader.annotations import COLORS, anchor_records, new_record
-from reader.document.loader import parse_article, read_article
-from reader.export import ExportArticle, to_markdown
+from reader.annotations.records import COLORS, anchor_records, new_record
+from reader.export.formats import ExportArticle, to_markdown
+from reader.sources.loader import parse_article, read_article
 from reader.store import Store
+from reader.store import facade as store_mod
 
 TARGET_ONE = 0.5  # seconds: one article with 1,000 annotations
 TARGET_ALL = 3.0  # seconds: --all over 10,000 annotations in 100 articles

@@ -663,11 +663,11 @@ async def _keypress_figures(
 ) -> dict[tuple[str, str], tuple[list[float], str]]:
     """Per-keypress seconds for page down and the sentence cursor, at the start and at 90 %."""
     sys.path.insert(0, str(ROOT))
-    from reader.app import make_app
-    from reader.document.loader import read_article
-    from reader.screens.reading import ReadingScreen
+    from reader.sources.loader import read_article
     from reader.store import Store
-    from reader.widgets.article_view import ArticleView
+    from reader.tui.app import make_app
+    from reader.tui.screens.reading import ReadingScreen
+    from reader.tui.widgets.article_view import ArticleView
 
     if hasattr(Store, "in_memory"):
         store = Store.in_memory()

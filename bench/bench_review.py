@@ -67,10 +67,10 @@ RATING_TARGET = 30.0  # milliseconds
 # --------------------------------------------------------------------------- library
 def build_library(folder: Path, seed: int = 3) -> Path:
     """Write the articles and a library holding their highlights and cards; returns the db."""
-    from reader import store as store_mod
-    from reader.annotations import new_record
-    from reader.document.loader import parse_article, read_article
-    from reader.review import Rating, make_scheduler, schedule
+    from reader.annotations.records import new_record
+    from reader.review.session import Rating, make_scheduler, schedule
+    from reader.sources.loader import parse_article, read_article
+    from reader.store import facade as store_mod
 
     rng = random.Random(seed)
     now = datetime.now(timezone.utc)
@@ -128,7 +128,7 @@ def build_library(folder: Path, seed: int = 3) -> Path:
 
 def first_card(db: Path) -> tuple[str, int]:
     """The title on the first card and the session's size, computed in-process."""
-    from reader.review import ReviewSession
+    from reader.review.session import ReviewSession
     from reader.store import Store
 
     with Store(db) as store:
@@ -182,10 +182,10 @@ async def time_ratings(db: Path, ratings: int) -> dict[str, list[float]]:
     card's passage ends. Textual makes a second layout pass for the auto-height
     widgets a little later, with the same content; when that ends is reported apart.
     """
-    from reader.app import make_review_app
-    from reader.review import ReviewSession
-    from reader.screens.review import PassageView, ReviewScreen
+    from reader.review.session import ReviewSession
     from reader.store import Store
+    from reader.tui.app import make_review_app
+    from reader.tui.screens.review import PassageView, ReviewScreen
 
     figures: dict[str, list[float]] = {"warm": [], "cold": [], "action": [], "session": [],
                                        "settled": []}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.document.loader import read_article
+from reader.sources.loader import read_article
 
 #: A small article with every kind of block, long enough to scroll at 100x30.
 ARTICLE = """---
@@ -71,7 +71,7 @@ def store(tmp_path: Path):
 @pytest.fixture
 def make_reader(store):
     """Build the app the way the CLI does, for any article path."""
-    from reader.app import make_app
+    from reader.tui.app import make_app
 
     def build(path: Path, **options):
         return make_app(read_article(path), store, **options)

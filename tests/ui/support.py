@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.widgets.article_view import ArticleView
+from reader.tui.widgets.article_view import ArticleView
 
 
 async def settle(app, pilot) -> ArticleView:

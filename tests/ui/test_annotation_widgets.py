@@ -17,13 +17,13 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
-from reader.anchoring import TextQuote
-from reader.annotations import COLORS, Highlight
-from reader.resources import styles_dir
-from reader.screens.confirm import ConfirmScreen
-from reader.screens.note_editor import NoteEditorScreen
-from reader.screens.tag_editor import TagEditorScreen
-from reader.widgets.annotation_panel import DETACHED_TITLE, AnnotationList, AnnotationPanel
+from reader.annotations.anchoring import TextQuote
+from reader.annotations.records import COLORS, Highlight
+from reader.sources.shipped import styles_dir
+from reader.tui.screens.confirm import ConfirmScreen
+from reader.tui.screens.note_editor import NoteEditorScreen
+from reader.tui.screens.tag_editor import TagEditorScreen
+from reader.tui.widgets.annotation_panel import DETACHED_TITLE, AnnotationList, AnnotationPanel
 
 SIZE = (100, 30)
 CSS = [styles_dir() / "annotations.tcss"]

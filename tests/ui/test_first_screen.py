@@ -6,8 +6,8 @@ import gc
 
 import pytest
 
-from reader import startup
-from reader.widgets.article_view import ArticleView
+from reader.tui import startup
+from reader.tui.widgets.article_view import ArticleView
 from tests.unit.test_progressive import _long_markdown
 
 

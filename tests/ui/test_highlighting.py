@@ -226,8 +226,8 @@ async def test_an_edited_file_at_the_same_path_re_anchors(make_reader, article_p
 
 
 async def test_r_reviews_this_article_and_returns(make_reader, article_path, store):
-    from reader.screens.reading import ReadingScreen
-    from reader.screens.review import ReviewScreen
+    from reader.tui.screens.reading import ReadingScreen
+    from reader.tui.screens.review import ReviewScreen
 
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:

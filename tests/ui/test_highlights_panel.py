@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.widgets.annotation_panel import AnnotationPanel
+from reader.tui.widgets.annotation_panel import AnnotationPanel
 from tests.ui.support import cursor_sentence, settle
 
 SIZE = (120, 30)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.geometry import Offset
 
-from reader.widgets.key_footer import KeyFooter
-from reader.widgets.outline import OutlineTree
+from reader.tui.widgets.key_footer import KeyFooter
+from reader.tui.widgets.outline import OutlineTree
 from tests.ui.support import settle
 
 

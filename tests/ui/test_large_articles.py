@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from reader.document.progressive import preview_document
-from reader.screens import reading
-from reader.widgets.article_view import ArticleView
-from reader.widgets.outline import OutlineTree
-from reader.widgets.status_bar import StatusBar
+from reader.sources.progressive import preview_document
+from reader.tui.screens import reading
+from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.outline import OutlineTree
+from reader.tui.widgets.status_bar import StatusBar
 from tests.unit.test_progressive import _long_markdown
 
 

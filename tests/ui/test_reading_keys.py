@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from reader.screens.help import HelpScreen
-from reader.widgets.article_view import ArticleView
-from reader.widgets.outline import OutlineTree
-from reader.widgets.search_bar import SearchBar
-from reader.widgets.status_bar import StatusBar
+from reader.tui.screens.help import HelpScreen
+from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.outline import OutlineTree
+from reader.tui.widgets.search_bar import SearchBar
+from reader.tui.widgets.status_bar import StatusBar
 from tests.ui.support import cursor_sentence, settle
 
 SIZE = (100, 30)

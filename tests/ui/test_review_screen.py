@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from reader import startup
-from reader.annotations import new_record
-from reader.app import make_app, make_review_app
-from reader.document.loader import parse_article, read_article
-from reader.resources import samples_dir
-from reader.review import RETENTION_SETTING, Rating, make_scheduler, schedule
-from reader.screens.reading import ReadingScreen
-from reader.screens.review import ReviewScreen
+from reader.annotations.records import new_record
+from reader.review.session import RETENTION_SETTING, Rating, make_scheduler, schedule
+from reader.sources.loader import parse_article, read_article
+from reader.sources.shipped import samples_dir
 from reader.store import Store
+from reader.tui import startup
+from reader.tui.app import make_app, make_review_app
+from reader.tui.screens.reading import ReadingScreen
+from reader.tui.screens.review import ReviewScreen
 from tests.ui.test_first_screen import restore_collector
 
 SIZE = (100, 30)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.resources import samples_dir
+from reader.sources.shipped import samples_dir
 
 SIZE = (100, 30)
 SAMPLES = ["rich_markdown.md", "one_line_paragraphs.txt", "hard_wrapped.txt"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reader.document.cells import text_cells
-from reader.widgets.article_view import ArticleView
+from reader.tui.widgets.article_view import ArticleView
 from tests.ui.support import cursor_sentence, settle
 
 ARTICLE = """\

@@ -1,4 +1,4 @@
-"""Re-anchoring annotations after the article changed (reader.anchoring)."""
+"""Re-anchoring annotations after the article changed (reader.annotations.anchoring)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from reader import anchoring
-from reader.anchoring import (
+from reader.annotations import anchoring
+from reader.annotations.anchoring import (
     CONTEXT,
     Anchor,
     TextQuote,
@@ -276,7 +276,7 @@ def test_anchor_all_matches_anchor_on_a_large_text():
 
 def test_module_imports_neither_textual_nor_tinydb():
     code = (
-        "import sys, reader.anchoring\n"
+        "import sys, reader.annotations.anchoring\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tinydb')))\n"
     )
     result = subprocess.run(

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.annotations import HighlightFilter, new_record, normalise_tags, trim_span
-from reader.annotator import Annotator
+from reader.annotations.annotator import Annotator
+from reader.annotations.records import HighlightFilter, new_record, normalise_tags, trim_span
 from reader.document.markdown import parse_markdown
 from reader.document.words import (
     next_word_end,
@@ -154,7 +154,7 @@ def test_filter_tokens():
     document = parse_markdown(ARTICLE, "a.md")
     record = new_record(document, "a1", *_span(document, "The moon pulls the sea."),
                         color="green", note="gravity!", tags=["idea"])
-    from reader.annotations import from_record
+    from reader.annotations.records import from_record
 
     highlight = from_record({**record, "id": "x"}, 0, 5, "position")
     assert HighlightFilter.parse("moon").matches(highlight)
@@ -188,7 +188,7 @@ def test_word_steps_stay_inside_the_text_and_keep_start_before_end(text, data):
 
 
 def test_preview_placement_is_exact_or_nothing():
-    from reader.annotations import find_in_preview
+    from reader.annotations.records import find_in_preview
 
     document = parse_markdown(ARTICLE, "a.md")
     good = new_record(document, "a1", *_span(document, "Ships waited for high water."))

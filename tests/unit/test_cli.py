@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.resources import samples_dir
+from reader.sources.shipped import samples_dir
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

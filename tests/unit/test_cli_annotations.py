@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.anchoring import parse_selectors
-from reader.cli_annotations import (
+from reader.annotations.anchoring import parse_selectors
+from reader.cli.annotations import (
     EMPTY_LIBRARY,
     Match,
     cell_width,
@@ -20,8 +20,8 @@ from reader.cli_annotations import (
     shorten,
     split_tags,
 )
-from reader.document.loader import load_document
-from reader.resources import samples_dir
+from reader.sources.loader import load_document
+from reader.sources.shipped import samples_dir
 from reader.store import Store
 
 RICH = samples_dir() / "rich_markdown.md"
@@ -296,7 +296,7 @@ def test_commands_do_not_import_textual(small, db, command):
         args = ["list", "--db", str(db)]
     code = (
         "import sys\n"
-        "from reader.cli import main\n"
+        "from reader.cli.main import main\n"
         f"status = main({args!r})\n"
         "print(status, any(m == 'textual' or m.startswith('textual.') for m in sys.modules))\n"
     )
@@ -310,7 +310,7 @@ def test_commands_do_not_import_textual(small, db, command):
 
 
 def test_main_called_directly(small, db, capsys):
-    from reader.cli import main
+    from reader.cli.main import main
 
     assert main(["highlight", str(small), "--quote", "tide goes", "--db", str(db)]) == 0
     assert "“tide goes” [yellow]" in capsys.readouterr().out

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations import anchor_records, new_record
-from reader.cli_export import default_export_path, export_article_file, write_atomic
-from reader.document.loader import parse_article, read_article
-from reader.export import ExportArticle
-from reader.resources import samples_dir
+from reader.annotations.records import anchor_records, new_record
+from reader.export.files import default_export_path, export_article_file, write_atomic
+from reader.export.formats import ExportArticle
+from reader.sources.loader import parse_article, read_article
+from reader.sources.shipped import samples_dir
 from reader.store import Store
 
 QUOTES = {

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations import new_record
-from reader.cli import main
-from reader.cli_review import NOTHING_YET, format_stats
-from reader.document.loader import parse_article, read_article
-from reader.resources import samples_dir
-from reader.review import RETENTION_SETTING, ArticleStats
+from reader.annotations.records import new_record
+from reader.cli.main import main
+from reader.cli.review import NOTHING_YET, format_stats
+from reader.review.session import RETENTION_SETTING, ArticleStats
+from reader.sources.loader import parse_article, read_article
+from reader.sources.shipped import samples_dir
 from reader.store import Store
 
 
@@ -24,7 +24,7 @@ def no_real_app(monkeypatch):
     def refuse(store, **options):
         raise AssertionError(f"the review app would start with {options}")
 
-    monkeypatch.setattr("reader.app.make_review_app", refuse)
+    monkeypatch.setattr("reader.tui.app.make_review_app", refuse)
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_review_starts_the_app_with_its_options(library, db: Path, monkeypatch):
         started.update(options)
         return FakeApp()
 
-    monkeypatch.setattr("reader.app.make_review_app", fake_make_review_app)
+    monkeypatch.setattr("reader.tui.app.make_review_app", fake_make_review_app)
     assert main(["review", str(path), "--db", str(db), "--limit", "5", "--tag", "#idea",
                  "--new", "3", "--retention", "0.85"]) == 0
     assert started == {"article_id": article_id, "limit": 5, "tag": "#idea", "new": 3,

@@ -27,12 +27,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.anchoring import TextQuote
-from reader.annotations import COLORS, Highlight, anchor_records, new_record, normalise_tags
-from reader.document.loader import parse_article, read_article
+from reader.annotations.anchoring import TextQuote
+from reader.annotations.records import COLORS, Highlight, anchor_records, new_record, normalise_tags
 from reader.document.markdown import markdown_parser, parse_markdown
 from reader.document.model import Document
-from reader.export import (
+from reader.export.formats import (
     CSV_COLUMNS,
     DETACHED_HEADING,
     AnnotationFormatError,
@@ -51,7 +50,8 @@ from reader.export import (
     to_json,
     to_markdown,
 )
-from reader.resources import samples_dir
+from reader.sources.loader import parse_article, read_article
+from reader.sources.shipped import samples_dir
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "export"
 UPDATE = os.environ.get("READMARK_UPDATE_GOLDEN") == "1"
@@ -951,9 +951,9 @@ def test_annotations_without_ids_get_the_same_id_each_time():
 
 def test_export_is_pure_and_the_commands_start_without_textual():
     code = (
-        "import sys, reader.export\n"
+        "import sys, reader.export.formats\n"
         "print('tinydb' in sys.modules, 'textual' in sys.modules)\n"
-        "import reader.cli_export\n"
+        "import reader.cli.export\n"
         "print('tinydb' in sys.modules, 'textual' in sys.modules)\n"
     )
     result = subprocess.run(

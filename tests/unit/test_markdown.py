@@ -17,7 +17,7 @@ from reader.document.markdown import (
     split_chunks,
 )
 from reader.document.model import BLOCK_SEPARATOR, BlockKind
-from reader.resources import samples_dir
+from reader.sources.shipped import samples_dir
 
 RICH = """---
 title: "A Title From Front Matter"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.document.loader import read_article
 from reader.document.markdown import split_chunks
-from reader.document.progressive import (
+from reader.sources.loader import read_article
+from reader.sources.progressive import (
     MARKDOWN_PREVIEW_AHEAD,
     locate,
     needs_preview,

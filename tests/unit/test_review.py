@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.anchoring import TextQuote
-from reader.annotations import new_record
-from reader.document.loader import parse_article, read_article
-from reader.resources import samples_dir
-from reader.review import (
+from reader.annotations.anchoring import TextQuote
+from reader.annotations.records import new_record
+from reader.review.session import (
     LEARN_AHEAD,
     MASTERED_DAYS,
     PassageLoader,
@@ -32,6 +30,8 @@ from reader.review import (
     preview,
     schedule,
 )
+from reader.sources.loader import parse_article, read_article
+from reader.sources.shipped import samples_dir
 from reader.store import Store
 
 START = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -400,7 +400,7 @@ def test_passage_from_quote_cuts_to_whole_words():
 # --------------------------------------------------------------------------- hygiene
 
 
-@pytest.mark.parametrize("module", ["reader.review", "reader.cli_review"])
+@pytest.mark.parametrize("module", ["reader.review.session", "reader.cli.review"])
 def test_review_core_does_not_import_textual(module):
     code = (f"import sys, {module}\n"
             "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))\n")

@@ -6,7 +6,8 @@ import gc
 
 import pytest
 
-from reader import cli, startup
+from reader.cli import main as cli
+from reader.tui import startup
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader import store as store_module
 from reader.store import (
     SCHEMA_VERSION,
     AnnotationNotFound,
@@ -30,6 +29,7 @@ from reader.store import (
     default_db_path,
     resolve_db_path,
 )
+from reader.store import facade as store_module
 
 UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from reader.document.loader import ArticleSource, parse_article
 from reader.document.markdown import parse_markdown, split_chunks
 from reader.document.model import Document
+from reader.sources.loader import ArticleSource, parse_article
 
 #: Articles up to this many characters are parsed whole before the first screen.
 PREVIEW_THRESHOLD = 160_000

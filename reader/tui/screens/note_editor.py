@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from reader.screens.confirm import ConfirmScreen
+from reader.tui.screens.confirm import ConfirmScreen
 
 #: Longest quote shown above the note; the passage is context, not the subject.
 QUOTE_LIMIT = 240

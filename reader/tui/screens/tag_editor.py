@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
-from reader.annotations import normalise_tags
+from reader.annotations.records import normalise_tags
 
 #: Known tags listed in the hint line; the rest are summed up as "+N more".
 HINT_LIMIT = 12

@@ -1,9 +1,9 @@
 """`readmark highlight` and `readmark list`: annotations from scripts, without the UI.
 
-Kept out of :mod:`reader.cli` so that opening the reader does not pay for
+Kept out of :mod:`reader.cli.main` so that opening the reader does not pay for
 importing them, and free of Textual (and, until a command runs, of the store)
 so that they start fast. Every error a user can cause is raised as
-:class:`reader.cli.CliError` (one line, exit status 2).
+:class:`reader.cli.main.CliError` (one line, exit status 2).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from reader.annotations import COLORS, DEFAULT_COLOR, new_record, normalise_tags
-from reader.cli import CliError, common_arguments
-from reader.document.loader import parse_article, read_article
+from reader.annotations.records import COLORS, DEFAULT_COLOR, new_record, normalise_tags
+from reader.cli.main import CliError, common_arguments
+from reader.sources.loader import parse_article, read_article
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from reader.annotations import COLORS
+from reader.annotations.records import COLORS
 
 #: (title, help, action run on the screen)
 COMMANDS: tuple[tuple[str, str, str], ...] = (

@@ -12,6 +12,8 @@ Reference counting frees ordinary objects all the while; only cycles wait.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _paused = False
 
@@ -31,6 +33,20 @@ def resume_collection() -> None:
         _paused = False
         gc.freeze()
         gc.enable()
+
+
+@contextmanager
+def paused_collection() -> Iterator[None]:
+    """Pause collection for a command that starts the app; resume it when the command ends.
+
+    The first painted screen resumes it sooner; leaving the block covers a command
+    that ends (or fails) before any screen got that far.
+    """
+    pause_collection()
+    try:
+        yield
+    finally:
+        resume_collection()
 
 
 def collection_paused() -> bool:

@@ -25,7 +25,7 @@ change took about 400 ms, against about 2.5 ms with one file per article (and
 measures both layouts. The cost of a change grows with the number of
 annotations of *that* article, not with the size of the library.
 
-Review cards (spaced repetition, see :mod:`reader.review`) live in the same file
+Review cards (spaced repetition, see :mod:`reader.review.session`) live in the same file
 as the annotations they belong to, keyed by the annotation's id, so a card and
 its highlight change together under one lock and one atomic write: deleting a
 highlight removes its card (kept aside so that undoing the delete brings the
@@ -1341,7 +1341,7 @@ class Store:
     # ------------------------------------------------------------------
     # Review cards
     #
-    # A card is a JSON dict the caller shapes (reader.review keeps the FSRS card
+    # A card is a JSON dict the caller shapes (reader.review.session keeps the FSRS card
     # in it); the store fills in ``annotation_id`` and ``article_id`` and reads two
     # fields itself: ``suspended`` (bool) and ``review_id`` (the review that last
     # changed it, which is how an undo knows the card was not changed since).

@@ -2,7 +2,7 @@
 
 A stored record is shaped like a W3C Web Annotation: its ``target`` holds a
 TextPositionSelector and a TextQuoteSelector, so it can be found again after the
-article changes (see :mod:`reader.anchoring`). ``Highlight`` is the same thing
+article changes (see :mod:`reader.annotations.anchoring`). ``Highlight`` is the same thing
 anchored in the document that is open now. Nothing here imports Textual or the
 store; the screen passes records between the two.
 """
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from reader.anchoring import TextQuote, anchor_all, parse_selectors, selectors
+from reader.annotations.anchoring import TextQuote, anchor_all, parse_selectors, selectors
 from reader.document.model import Document
 
 COLORS = ("yellow", "green", "blue", "pink", "purple")

@@ -44,8 +44,8 @@ from typing import Any
 
 from fsrs import Card, Rating, Scheduler, State
 
-from reader.anchoring import TextQuote, parse_selectors
-from reader.annotations import DEFAULT_COLOR, anchor_records, normalise_tags
+from reader.annotations.anchoring import TextQuote, parse_selectors
+from reader.annotations.records import DEFAULT_COLOR, anchor_records, normalise_tags
 from reader.document.model import BlockKind, Document
 
 __all__ = [
@@ -560,7 +560,7 @@ class PassageLoader:
             if key in self._documents:
                 self._documents.move_to_end(key)
                 return self._documents[key]
-        from reader.document.loader import ArticleError, parse_article, read_article
+        from reader.sources.loader import ArticleError, parse_article, read_article
 
         try:
             document = parse_article(read_article(path))

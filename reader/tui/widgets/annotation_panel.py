@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
-from reader.annotations import COLORS, Highlight, HighlightFilter
+from reader.annotations.records import COLORS, Highlight, HighlightFilter
 
 #: The colour bar at the left of every entry.
 SWATCH = "▌"

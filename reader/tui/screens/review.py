@@ -3,7 +3,7 @@
 It shows a card (where the highlight comes from, the passage with a sentence of
 context on each side, the note hidden until ``space``), the due date each rating
 would give on the rating keys, a progress bar, and a summary at the end. The
-rules live in :class:`reader.review.ReviewSession`; this screen only draws them
+rules live in :class:`reader.review.session.ReviewSession`; this screen only draws them
 and turns keys into calls. Every rating is saved before the next card shows.
 """
 
@@ -23,10 +23,9 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, ProgressBar, Static
 
-from reader.annotations import COLORS
-from reader.annotator import KNOWN_TAGS
-from reader.resources import styles_dir
-from reader.review import (
+from reader.annotations.annotator import KNOWN_TAGS
+from reader.annotations.records import COLORS
+from reader.review.session import (
     DEFAULT_NEW,
     DEFAULT_RETENTION,
     MAX_RETENTION,
@@ -45,11 +44,12 @@ from reader.review import (
     describe_interval,
     passage_from_quote,
 )
-from reader.screens.note_editor import NoteEditorScreen
-from reader.screens.tag_editor import TagEditorScreen
-from reader.startup import resume_collection
+from reader.sources.shipped import styles_dir
 from reader.store import AnnotationNotFound, StoreError
-from reader.widgets.key_footer import KeyFooter
+from reader.tui.screens.note_editor import NoteEditorScreen
+from reader.tui.screens.tag_editor import TagEditorScreen
+from reader.tui.startup import resume_collection
+from reader.tui.widgets.key_footer import KeyFooter
 
 #: Articles up to this size are parsed for context before a card shows; larger
 #: ones in a worker, the stored context showing meanwhile.
@@ -570,7 +570,7 @@ class ReviewScreen(Screen[None]):
         if make_screen is None or not item.path:
             self.notify("This article cannot be opened from here.", severity="warning")
             return
-        from reader.document.loader import ArticleError, read_article
+        from reader.sources.loader import ArticleError, read_article
 
         try:
             source = read_article(item.path)

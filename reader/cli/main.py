@@ -14,20 +14,19 @@ import sys
 from collections.abc import Callable, Sequence
 
 from reader import __version__
-from reader.document.loader import ArticleError, parse_article, read_article
-from reader.resources import default_article
-from reader.startup import pause_collection, resume_collection
+from reader.sources.loader import ArticleError, parse_article, read_article
+from reader.sources.shipped import default_article
 
 EXIT_USAGE = 2
 #: Commands that live in their own modules, imported only when used. Each module
 #: defines ``NAME_parser()`` and ``NAME_command(args)`` for its commands.
 COMMAND_MODULES = {
-    "highlight": "reader.cli_annotations",
-    "list": "reader.cli_annotations",
-    "export": "reader.cli_export",
-    "import": "reader.cli_export",
-    "review": "reader.cli_review",
-    "stats": "reader.cli_review",
+    "highlight": "reader.cli.annotations",
+    "list": "reader.cli.annotations",
+    "export": "reader.cli.export",
+    "import": "reader.cli.export",
+    "review": "reader.cli.review",
+    "stats": "reader.cli.review",
 }
 #: Words that name a command instead of an article (use ./list for a file named so).
 SUBCOMMANDS = ("outline", *COMMAND_MODULES)
@@ -102,7 +101,13 @@ def outline_command(args: argparse.Namespace) -> int:
 
 
 def read_command(args: argparse.Namespace) -> int:
-    pause_collection()  # until the first screen is painted (see reader.startup)
+    from reader.tui.startup import paused_collection
+
+    with paused_collection():  # until the first screen is painted (see reader.tui.startup)
+        return _read(args)
+
+
+def _read(args: argparse.Namespace) -> int:
     if args.width is not None and args.width < 20:
         raise CliError(f"--width {args.width}: the reading width must be at least 20 columns")
     path = args.article or str(default_article())
@@ -113,7 +118,7 @@ def read_command(args: argparse.Namespace) -> int:
         store = Store(resolve_db_path(args.db))
     except StoreError as error:
         raise CliError(str(error)) from None
-    from reader.app import make_app
+    from reader.tui.app import make_app
 
     app = make_app(source, store, reading_width=args.width, show_outline=args.contents)
     try:
@@ -153,13 +158,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout closed early (e.g. piped into head): not an error worth a trace.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    finally:
-        resume_collection()  # in case no screen got as far as painting
 
-
-if __name__ == "__main__":
-    # Run the package's copy of this module (`python -m reader.cli`), so the CliError
-    # that reader.cli_annotations raises is the one main() catches.
-    from reader.cli import main as package_main
-
-    sys.exit(package_main())

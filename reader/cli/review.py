@@ -1,9 +1,9 @@
 """`readmark review` and `readmark stats`: spaced repetition of highlights.
 
-Kept out of :mod:`reader.cli` so that opening the reader does not pay for
+Kept out of :mod:`reader.cli.main` so that opening the reader does not pay for
 importing them; Textual is imported only when `readmark review` starts its
 screen, so `readmark stats` starts fast. Every error a user can cause is raised
-as :class:`reader.cli.CliError` (one line, exit status 2).
+as :class:`reader.cli.main.CliError` (one line, exit status 2).
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from reader.cli import CliError, common_arguments
-from reader.cli_annotations import (
+from reader.cli.annotations import (
     EMPTY_LIBRARY,
     _safe_output,
     cell_width,
@@ -24,9 +23,10 @@ from reader.cli_annotations import (
     pad,
     read_library,
 )
+from reader.cli.main import CliError, common_arguments
 
 if TYPE_CHECKING:
-    from reader.review import ArticleStats
+    from reader.review.session import ArticleStats
     from reader.store import Store
 
 #: Widest the title column of `readmark stats` gets.
@@ -48,7 +48,7 @@ def _count(text: str) -> int:
 
 
 def _retention(text: str) -> float:
-    from reader.review import MAX_RETENTION, MIN_RETENTION
+    from reader.review.session import MAX_RETENTION, MIN_RETENTION
 
     try:
         value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
@@ -105,10 +105,14 @@ def stats_parser() -> argparse.ArgumentParser:
 
 def review_command(args: argparse.Namespace) -> int:
     """Start a review session in the terminal."""
-    from reader.startup import pause_collection
+    from reader.tui.startup import paused_collection
 
-    pause_collection()  # until the first card is painted (see reader.startup)
-    from reader.review import DEFAULT_NEW, RETENTION_SETTING
+    with paused_collection():  # until the first card is painted (see reader.tui.startup)
+        return _review(args)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from reader.review.session import DEFAULT_NEW, RETENTION_SETTING
     from reader.store import StoreError, StoreReadOnly, resolve_db_path
 
     if args.tag is not None and not args.tag.strip().lstrip("#").strip():
@@ -138,7 +142,7 @@ def review_command(args: argparse.Namespace) -> int:
             print("No card was suspended." if count == 0 else
                   f"{count} card{'s' if count != 1 else ''} can be reviewed again.")
             return 0
-        from reader.app import make_review_app
+        from reader.tui.app import make_review_app
 
         app = make_review_app(
             store, article_id=article_id, limit=args.limit, tag=args.tag,
@@ -160,7 +164,7 @@ def find_article(store: Store, wanted: str) -> dict[str, Any]:
         CliError: Nothing matches, or several titles do.
     """
     if os.path.isfile(wanted):
-        from reader.document.loader import read_article
+        from reader.sources.loader import read_article
 
         source = read_article(wanted)
         found = store.find_article(fingerprint=source.fingerprint, path=os.path.abspath(wanted))
@@ -190,7 +194,7 @@ def stats_command(args: argparse.Namespace) -> int:
     """Print highlights, notes, new, due today and mastered counts per article."""
     from datetime import datetime, timezone
 
-    from reader.review import article_stats, make_items
+    from reader.review.session import article_stats, make_items
     _safe_output()
     found = read_library(args.db,
                          lambda store: (store.articles(), *store.annotations_and_cards()))

@@ -7,15 +7,15 @@ import contextlib
 from textual.app import App
 from textual.binding import Binding
 
-from reader.commands import ReadmarkCommands
-from reader.document.loader import ArticleSource
-from reader.resources import styles_dir
-from reader.screens.help import HelpScreen, describe_bindings
-from reader.screens.reading import ReadingScreen
+from reader.sources.loader import ArticleSource
+from reader.sources.shipped import styles_dir
 from reader.store import StoreError
-from reader.widgets.annotation_panel import AnnotationPanel
-from reader.widgets.article_view import ArticleView
-from reader.widgets.search_bar import SearchBar
+from reader.tui.commands import ReadmarkCommands
+from reader.tui.screens.help import HelpScreen, describe_bindings
+from reader.tui.screens.reading import ReadingScreen
+from reader.tui.widgets.annotation_panel import AnnotationPanel
+from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.search_bar import SearchBar
 
 
 class ReadmarkApp(App[None]):
@@ -73,7 +73,7 @@ class ReadmarkApp(App[None]):
             self.theme = theme
         self.theme_changed_signal.subscribe(self, lambda theme: self.remember("theme", theme.name))
         if self.review_options is not None:
-            from reader.screens.review import ReviewScreen
+            from reader.tui.screens.review import ReviewScreen
 
             self.push_screen(ReviewScreen(self.store, **self.review_options))
         else:
@@ -110,7 +110,7 @@ class ReadmarkApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        from reader.screens.review import ReviewScreen
+        from reader.tui.screens.review import ReviewScreen
 
         if isinstance(self.screen, ReviewScreen):
             self.push_screen(HelpScreen([

@@ -8,7 +8,7 @@ same bytes, in reading order, with nothing time-dependent but the optional
 quote or a note renders as exactly what was highlighted or typed.
 
 Pure: no Textual, no storage import. The inputs are an :class:`ExportArticle`,
-highlights (anchored :class:`~reader.annotations.Highlight` objects, or stored
+highlights (anchored :class:`~reader.annotations.records.Highlight` objects, or stored
 record dicts) and, when the article file could be read, its parsed
 :class:`~reader.document.model.Document` for the current text and the heading
 levels. Without a document the stored section paths are used instead.
@@ -30,8 +30,8 @@ from typing import Any
 from urllib.parse import quote as url_quote
 from urllib.parse import unquote, urlparse
 
-from reader.anchoring import TextQuote, parse_selectors, selectors
-from reader.annotations import (
+from reader.annotations.anchoring import TextQuote, parse_selectors, selectors
+from reader.annotations.records import (
     COLORS,
     DEFAULT_COLOR,
     Highlight,

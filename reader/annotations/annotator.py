@@ -11,7 +11,7 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from reader.annotations import (
+from reader.annotations.records import (
     COLORS,
     Anchoring,
     Highlight,

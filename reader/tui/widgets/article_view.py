@@ -27,7 +27,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from reader.annotations import Highlight
+from reader.annotations.records import Highlight
 from reader.document.cells import offset_at_column
 from reader.document.layout import (
     LIST_INDENT,

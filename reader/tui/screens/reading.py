@@ -18,7 +18,8 @@ from textual.screen import Screen
 from textual.widgets import Tree
 from textual.worker import get_current_worker
 
-from reader.annotations import (
+from reader.annotations.annotator import Annotator
+from reader.annotations.records import (
     COLORS,
     DEFAULT_COLOR,
     Anchoring,
@@ -27,26 +28,25 @@ from reader.annotations import (
     find_in_preview,
     trim_span,
 )
-from reader.annotator import Annotator
 from reader.document.layout import Layout, layout_document
-from reader.document.loader import ArticleSource
 from reader.document.markdown import quick_title
 from reader.document.model import Document
-from reader.document.progressive import (
+from reader.sources.loader import ArticleSource
+from reader.sources.progressive import (
     locate,
     needs_preview,
     position_of,
     preview_document,
     whole_document,
 )
-from reader.startup import resume_collection
 from reader.store import StoreError, StoreReadOnly
-from reader.widgets.annotation_panel import AnnotationPanel
-from reader.widgets.article_view import ArticleView
-from reader.widgets.key_footer import KeyFooter
-from reader.widgets.outline import OutlineTree
-from reader.widgets.search_bar import SearchBar
-from reader.widgets.status_bar import StatusBar, minutes_left
+from reader.tui.startup import resume_collection
+from reader.tui.widgets.annotation_panel import AnnotationPanel
+from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.key_footer import KeyFooter
+from reader.tui.widgets.outline import OutlineTree
+from reader.tui.widgets.search_bar import SearchBar
+from reader.tui.widgets.status_bar import StatusBar, minutes_left
 
 #: Seconds of stillness before the reading position is written to the store.
 SAVE_DELAY = 1.5
@@ -378,7 +378,7 @@ class ReadingScreen(Screen[None]):
                     and self._guarded(self.annotator.set_note, highlight.id, note) is not None):
                 self._show_highlights()
 
-        from reader.screens.note_editor import NoteEditorScreen
+        from reader.tui.screens.note_editor import NoteEditorScreen
 
         self.app.push_screen(NoteEditorScreen(highlight.text, highlight.note), save)
 
@@ -392,7 +392,7 @@ class ReadingScreen(Screen[None]):
                     and self._guarded(self.annotator.set_tags, highlight.id, tags) is not None):
                 self._show_highlights()
 
-        from reader.screens.tag_editor import TagEditorScreen
+        from reader.tui.screens.tag_editor import TagEditorScreen
 
         self.app.push_screen(TagEditorScreen(highlight.tags, self.annotator.known_tags()), save)
 
@@ -481,7 +481,7 @@ class ReadingScreen(Screen[None]):
 
     def action_export_to(self, fmt: str) -> None:
         """Ask for a folder, remember it, and export there."""
-        from reader.screens.folder_prompt import FolderPromptScreen
+        from reader.tui.screens.folder_prompt import FolderPromptScreen
 
         current = self.app.setting("export_folder", "") if hasattr(self.app, "setting") else ""
         start = Path(current) if current else Path.cwd()
@@ -495,7 +495,7 @@ class ReadingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def _export(self, fmt: str, folder: str | None) -> None:
-        from reader.cli_export import export_article_file
+        from reader.export.files import export_article_file
 
         assert self.annotator is not None and self.article_id is not None
         try:
@@ -513,7 +513,7 @@ class ReadingScreen(Screen[None]):
         if self.article_id is None:
             self.notify("Reviews need the library, which is not available.", severity="warning")
             return
-        from reader.screens.review import ReviewScreen
+        from reader.tui.screens.review import ReviewScreen
 
         def back(_: object = None) -> None:
             # Notes and tags may have been edited during the review.

@@ -1,0 +1,1 @@
+"""Turning annotations into files (Markdown, W3C JSON, CSV) and reading them back."""

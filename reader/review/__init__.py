@@ -1,0 +1,1 @@
+"""Spaced-repetition review of past highlights: scheduling, the due queue, sessions."""
