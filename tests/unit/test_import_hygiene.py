@@ -1,11 +1,19 @@
-"""The core never imports Textual: it is usable (and fast to start) without a UI."""
+"""The layers stay honest: imports point one way, and the core never imports Textual.
+
+The rules are import-linter contracts in pyproject.toml; this runs them, so CI fails
+when a change breaks one. The subprocess checks below prove the same at run time:
+importing a core module (or the CLI before it starts the app) loads no Textual.
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CORE_MODULES = [
     "reader.document.model",
@@ -22,11 +30,24 @@ CORE_MODULES = [
     "reader.annotations.anchoring",
     "reader.review.session",
     "reader.export.formats",
+    "reader.export.files",
     "reader.cli.main",
     "reader.cli.annotations",
     "reader.cli.review",
     "reader.cli.export",
 ]
+
+
+def test_import_linter_contracts_are_kept():
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    command = [str(lint_imports)] if lint_imports.exists() else ["lint-imports"]
+    result = subprocess.run(
+        [*command, "--config", str(ROOT / "pyproject.toml")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    assert "0 broken" in report, report
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)
