@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate_article import plain_article
 
 from reader.annotations import anchoring
-from reader.annotations.anchoring import TextQuote, anchor_all, parse_selectors, selectors
+from reader.annotations.anchoring import anchor_all
+from reader.annotations.selectors import TextQuote, parse_selectors, selectors
 
 TARGET_S = 1.0
 

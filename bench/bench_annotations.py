@@ -68,6 +68,7 @@ from generate_article import plain_article
 
 from reader.annotations import anchoring
 from reader.annotations.records import COLORS, anchor_records, new_record
+from reader.annotations.selectors import parse_selectors, selectors
 from reader.document.model import Document
 from reader.sources.loader import parse_article, read_article
 from reader.store import Store
@@ -458,7 +459,7 @@ def anchoring_figures(args: argparse.Namespace, rows: list[Row],
     rng = random.Random(3)
     text = plain_article(1_000_000)
     spans = make_annotations(text, 1000, rng)
-    stored = [anchoring.parse_selectors(anchoring.selectors(text, s, e)) for s, e in spans]
+    stored = [parse_selectors(selectors(text, s, e)) for s, e in spans]
     items = [(position, quote) for position, quote in stored if quote is not None]
     edited, expected, _typo, deleted = edit(text, spans, rng)
     samples = Samples()

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from reader.annotations.anchoring import TextQuote, anchor_all, parse_selectors, selectors
+from reader.annotations.anchoring import anchor_all
+from reader.annotations.selectors import TextQuote, parse_selectors, selectors
 from reader.document.model import Document
 
 COLORS = ("yellow", "green", "blue", "pink", "purple")

@@ -30,7 +30,6 @@ from typing import Any
 from urllib.parse import quote as url_quote
 from urllib.parse import unquote, urlparse
 
-from reader.annotations.anchoring import TextQuote, parse_selectors, selectors
 from reader.annotations.records import (
     COLORS,
     DEFAULT_COLOR,
@@ -39,6 +38,7 @@ from reader.annotations.records import (
     from_record,
     normalise_tags,
 )
+from reader.annotations.selectors import TextQuote, parse_selectors, selectors
 from reader.document.model import BlockKind, Document
 
 __all__ = [

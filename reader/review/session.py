@@ -44,8 +44,8 @@ from typing import Any
 
 from fsrs import Card, Rating, Scheduler, State
 
-from reader.annotations.anchoring import TextQuote, parse_selectors
 from reader.annotations.records import DEFAULT_COLOR, anchor_records, normalise_tags
+from reader.annotations.selectors import TextQuote, parse_selectors
 from reader.document.model import BlockKind, Document
 
 __all__ = [

@@ -17,8 +17,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
-from reader.annotations.anchoring import TextQuote
 from reader.annotations.records import COLORS, Highlight
+from reader.annotations.selectors import TextQuote
 from reader.sources.shipped import styles_dir
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.note_editor import NoteEditorScreen

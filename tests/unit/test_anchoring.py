@@ -9,17 +9,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from reader.annotations import anchoring
-from reader.annotations.anchoring import (
-    CONTEXT,
-    Anchor,
-    TextQuote,
-    anchor,
-    anchor_all,
-    parse_selectors,
-    quote_at,
-    selectors,
-)
+from reader.annotations import fuzzy
+from reader.annotations.anchoring import Anchor, anchor, anchor_all
+from reader.annotations.selectors import CONTEXT, TextQuote, parse_selectors, quote_at, selectors
 
 ARTICLE = (
     "Lighthouses were once kept by families who lived at the foot of the tower. "
@@ -304,10 +296,10 @@ def _brute_row(pattern: str, text: str, anchored: bool) -> list[int]:
     anchored=st.booleans(),
 )
 def test_bit_parallel_rows_match_the_textbook_table(pattern, text, anchored):
-    plus, minus = anchoring._last_row(
-        pattern, anchoring._string_masks(text), len(text), anchored=anchored
+    plus, minus = fuzzy._last_row(
+        pattern, fuzzy._string_masks(text), len(text), anchored=anchored
     )
-    assert anchoring._row_values(plus, minus, len(text), len(pattern)) == _brute_row(
+    assert fuzzy._row_values(plus, minus, len(text), len(pattern)) == _brute_row(
         pattern, text, anchored
     )
 
@@ -317,17 +309,17 @@ def test_whole_text_masks_and_low_ends_match_the_textbook_table():
 
     rng = random.Random(5)
     text = "".join(rng.choice("abcdefgh é\n字") for _ in range(5000))
-    engine = anchoring._Anchorer(text)
+    engine = fuzzy.FuzzyMatcher(text)
     for _ in range(40):
         pattern = "".join(rng.choice("abcé字") for _ in range(rng.randint(1, 10)))
         low = rng.randrange(0, 3000)
         high = rng.randrange(low + 300, 5000)
         masks = engine._masks(pattern, low, high)
-        plus, minus = anchoring._last_row(pattern, masks, high - low, anchored=False)
+        plus, minus = fuzzy._last_row(pattern, masks, high - low, anchored=False)
         budget = len(pattern) // 3
         values = _brute_row(pattern, text[low:high], anchored=False)
         expected = [(j, v) for j, v in enumerate(values) if j and v <= budget]
-        assert anchoring._ends_within(plus, minus, high - low, len(pattern), budget) == expected
+        assert fuzzy._ends_within(plus, minus, high - low, len(pattern), budget) == expected
 
 
 # ----------------------------------------------------------------- properties

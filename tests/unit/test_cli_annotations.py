@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations.anchoring import parse_selectors
+from reader.annotations.selectors import parse_selectors
 from reader.cli.annotations import (
     EMPTY_LIBRARY,
     Match,

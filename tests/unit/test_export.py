@@ -27,8 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.annotations.anchoring import TextQuote
 from reader.annotations.records import COLORS, Highlight, anchor_records, new_record, normalise_tags
+from reader.annotations.selectors import TextQuote
 from reader.document.markdown import markdown_parser, parse_markdown
 from reader.document.model import Document
 from reader.export.formats import (

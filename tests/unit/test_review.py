@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations.anchoring import TextQuote
 from reader.annotations.records import new_record
+from reader.annotations.selectors import TextQuote
 from reader.review.session import (
     LEARN_AHEAD,
     MASTERED_DAYS,
