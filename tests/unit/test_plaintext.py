@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 import reader.document.builder as builder_module
 from reader.document.model import BLOCK_SEPARATOR, BlockKind, Document
-from reader.document.plaintext import heading_shape, looks_like_plain_text, parse_plaintext
+from reader.document.plain_headings import heading_shape
+from reader.document.plaintext import looks_like_plain_text, parse_plaintext
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_articles"
 ONE_LINE = SAMPLES / "one_line_paragraphs.txt"
