@@ -68,7 +68,7 @@ RATING_TARGET = 30.0  # milliseconds
 def build_library(folder: Path, seed: int = 3) -> Path:
     """Write the articles and a library holding their highlights and cards; returns the db."""
     from reader.annotations.records import new_record
-    from reader.review.session import Rating, make_scheduler, schedule
+    from reader.review.scheduling import Rating, make_scheduler, schedule
     from reader.sources.loader import parse_article, read_article
     from reader.store import facade as store_mod
 

@@ -26,7 +26,7 @@ from reader.cli.annotations import (
 from reader.cli.main import CliError, common_arguments
 
 if TYPE_CHECKING:
-    from reader.review.session import ArticleStats
+    from reader.review.stats import ArticleStats
     from reader.store import Store
 
 #: Widest the title column of `readmark stats` gets.
@@ -48,7 +48,7 @@ def _count(text: str) -> int:
 
 
 def _retention(text: str) -> float:
-    from reader.review.session import MAX_RETENTION, MIN_RETENTION
+    from reader.review.scheduling import MAX_RETENTION, MIN_RETENTION
 
     try:
         value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
@@ -112,7 +112,8 @@ def review_command(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from reader.review.session import DEFAULT_NEW, RETENTION_SETTING
+    from reader.review.queue import DEFAULT_NEW
+    from reader.review.scheduling import RETENTION_SETTING
     from reader.store import StoreError, StoreReadOnly, resolve_db_path
 
     if args.tag is not None and not args.tag.strip().lstrip("#").strip():
@@ -194,7 +195,8 @@ def stats_command(args: argparse.Namespace) -> int:
     """Print highlights, notes, new, due today and mastered counts per article."""
     from datetime import datetime, timezone
 
-    from reader.review.session import article_stats, make_items
+    from reader.review.queue import make_items
+    from reader.review.stats import article_stats
     _safe_output()
     found = read_library(args.db,
                          lambda store: (store.articles(), *store.annotations_and_cards()))

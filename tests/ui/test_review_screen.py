@@ -16,7 +16,7 @@ import pytest
 from textual.widgets import Static
 
 from reader.annotations.records import new_record
-from reader.review.session import RETENTION_SETTING, Rating, make_scheduler, schedule
+from reader.review.scheduling import RETENTION_SETTING, Rating, make_scheduler, schedule
 from reader.sources.loader import parse_article, read_article
 from reader.sources.shipped import samples_dir
 from reader.store import Store

@@ -11,7 +11,8 @@ import pytest
 from reader.annotations.records import new_record
 from reader.cli.main import main
 from reader.cli.review import NOTHING_YET, format_stats
-from reader.review.session import RETENTION_SETTING, ArticleStats
+from reader.review.scheduling import RETENTION_SETTING
+from reader.review.stats import ArticleStats
 from reader.sources.loader import parse_article, read_article
 from reader.sources.shipped import samples_dir
 from reader.store import Store

@@ -11,25 +11,20 @@ import pytest
 
 from reader.annotations.records import new_record
 from reader.annotations.selectors import TextQuote
-from reader.review.session import (
-    LEARN_AHEAD,
+from reader.review.passages import PassageLoader, passage_from_quote, passage_in
+from reader.review.queue import ReviewItem, build_queue, make_items
+from reader.review.scheduling import (
     MASTERED_DAYS,
-    PassageLoader,
     Rating,
-    ReviewItem,
-    ReviewSession,
-    article_stats,
-    build_queue,
     clamp_retention,
     describe_interval,
     is_mastered,
-    make_items,
     make_scheduler,
-    passage_from_quote,
-    passage_in,
     preview,
     schedule,
 )
+from reader.review.session import LEARN_AHEAD, ReviewSession
+from reader.review.stats import article_stats
 from reader.sources.loader import parse_article, read_article
 from reader.sources.shipped import samples_dir
 from reader.store import Store
@@ -400,7 +395,9 @@ def test_passage_from_quote_cuts_to_whole_words():
 # --------------------------------------------------------------------------- hygiene
 
 
-@pytest.mark.parametrize("module", ["reader.review.session", "reader.cli.review"])
+@pytest.mark.parametrize("module", ["reader.review.scheduling", "reader.review.queue",
+                                    "reader.review.stats", "reader.review.passages",
+                                    "reader.review.session", "reader.cli.review"])
 def test_review_core_does_not_import_textual(module):
     code = (f"import sys, {module}\n"
             "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))\n")

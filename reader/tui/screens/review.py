@@ -25,25 +25,20 @@ from textual.widgets import ContentSwitcher, Input, ProgressBar, Static
 
 from reader.annotations.annotator import KNOWN_TAGS
 from reader.annotations.records import COLORS
-from reader.review.session import (
-    DEFAULT_NEW,
+from reader.review.passages import Passage, PassageLoader, passage_from_quote
+from reader.review.queue import DEFAULT_NEW, ReviewItem
+from reader.review.scheduling import (
     DEFAULT_RETENTION,
     MAX_RETENTION,
     MIN_RETENTION,
     RATING_NAMES,
     RATINGS,
     RETENTION_SETTING,
-    Clock,
-    Passage,
-    PassageLoader,
     Rating,
-    ReviewItem,
-    ReviewSession,
-    Summary,
     clamp_retention,
     describe_interval,
-    passage_from_quote,
 )
+from reader.review.session import Clock, ReviewSession, Summary
 from reader.sources.shipped import styles_dir
 from reader.store import AnnotationNotFound, StoreError
 from reader.tui.screens.note_editor import NoteEditorScreen
