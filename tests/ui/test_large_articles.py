@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reader.sources.progressive import preview_document
-from reader.tui.screens import reading
+from reader.tui.reading import loading
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.outline import OutlineTree
 from reader.tui.widgets.status_bar import StatusBar
@@ -19,7 +19,7 @@ async def test_preview_then_whole_document_keeps_the_reading_place(
         previews.append(preview_document(source, line))
         return previews[-1]
 
-    monkeypatch.setattr(reading, "preview_document", recording_preview)
+    monkeypatch.setattr(loading, "preview_document", recording_preview)
     path = tmp_path / "long.md"
     path.write_text(_long_markdown(300), encoding="utf-8")
     app = make_reader(path)

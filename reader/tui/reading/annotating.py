@@ -1,0 +1,217 @@
+"""The reading screen's highlight actions: make, colour, note, tag, delete, undo and re-attach.
+
+The screen owns one :class:`AnnotationActions` and keeps the key bindings (users
+remap them by id); each of its highlight actions calls the method of the same
+name here. Every store change goes through ``guarded``, so a failing library is
+reported and the reading goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from reader.annotations.annotator import Annotator
+from reader.annotations.records import DEFAULT_COLOR, Anchoring, Highlight, trim_span
+from reader.document.model import Document
+from reader.store import StoreError
+
+if TYPE_CHECKING:
+    from reader.tui.screens.reading import ReadingScreen
+    from reader.tui.widgets.article_view import ArticleView
+
+_T = TypeVar("_T")
+
+
+class AnnotationActions:
+    """The highlights of the article being read, and what the reader does with them."""
+
+    def __init__(self, screen: ReadingScreen) -> None:
+        self._screen = screen
+        self.annotator: Annotator | None = None
+        self.next_color = DEFAULT_COLOR
+
+    @property
+    def _view(self) -> ArticleView:
+        return self._screen.view
+
+    # --------------------------------------------------------------- showing
+    def start(self, document: Document, records: list[dict],
+              anchoring: Anchoring | None) -> None:
+        """Anchor the stored ``records`` in ``document`` and show them (needs an article id)."""
+        screen = self._screen
+        if screen.article_id is None:
+            return
+        self.annotator = Annotator(screen.store, screen.article_id)
+        try:
+            detached = self.annotator.anchor(document, records, anchoring)
+        except StoreError as error:
+            detached = sum(h.detached for h in self.annotator.highlights)
+            screen.notify(f"Highlights were re-anchored but not saved: {error}",
+                          severity="warning", timeout=10)
+        self.show()
+        if screen.focus_highlight is not None:
+            wanted = self.annotator.get(screen.focus_highlight)
+            if wanted is not None and not wanted.detached:
+                self._view.move_cursor_to_offset(wanted.start, top=True)
+        if detached:
+            screen.notify(
+                f"{detached} highlight(s) could not be found in this version of the article. "
+                "They are kept, under Detached in the highlights panel (p).",
+                severity="warning", timeout=10,
+            )
+
+    def show(self) -> None:
+        """Draw the highlights in the view and list them in the panel (if it is built)."""
+        if self.annotator is not None:
+            self._view.set_highlights(self.annotator.highlights)
+            panel = self._screen.highlights_panel()
+            if panel is not None:
+                panel.set_highlights(self.annotator.highlights)
+                panel.mark_nearest(self._view.cursor_offset)
+
+    def poll(self) -> None:
+        """Show what another readmark process changed (notes made in a second terminal)."""
+        try:
+            if self.annotator is not None and self.annotator.reload_if_changed():
+                self.show()
+        except StoreError:
+            pass  # the next poll tries again; changes here are still saved
+
+    def after_review(self) -> None:
+        """Notes and tags may have been edited during a review: read them again."""
+        if self.annotator is not None and self.annotator.document is not None:
+            self.guarded(self.annotator.anchor, self.annotator.document)
+            self.show()
+
+    # --------------------------------------------------------------- helpers
+    def _target_span(self) -> tuple[int, int] | None:
+        """What h acts on: the selection if there is one, else the cursor's sentence."""
+        return self._view.selection_span or self._view.cursor_span
+
+    def _under_cursor(self) -> Highlight | None:
+        span = self._target_span()
+        if span is None:
+            return None
+        found = self._view.highlights_over(*span)
+        return found[0] if found else None
+
+    def guarded(self, action: Callable[..., _T], *args: object) -> _T | None:
+        """Run a store change; a failure is reported, never a crash, and nothing is lost."""
+        try:
+            return action(*args)
+        except StoreError as error:
+            self._screen.notify(str(error), severity="error", timeout=10)
+        except ValueError as error:
+            self._screen.notify(str(error), severity="warning", timeout=5)
+        return None
+
+    def _make(self) -> Highlight | None:
+        if self.annotator is None:
+            self._screen.notify("Highlights become available once the article has loaded.",
+                                severity="warning", timeout=4)
+            return None
+        span = self._target_span()
+        if span is None:
+            return None
+        highlight = self.guarded(self.annotator.add, span[0], span[1], self.next_color)
+        if highlight is not None:
+            self._view.clear_selection()
+            self.show()
+        return highlight
+
+    # --------------------------------------------------------------- actions
+    def highlight(self) -> None:
+        """Highlight the selection, or else the cursor's sentence (not twice)."""
+        span = self._target_span()
+        if span is not None and self.annotator is not None and self.annotator.document:
+            wanted = trim_span(self.annotator.document.text, *span)
+            if any((h.start, h.end) == wanted for h in self._view.highlights_over(*span)):
+                self._screen.notify("Already highlighted (x deletes it, 1-5 recolour it).",
+                                    timeout=3)
+                return
+        self._make()
+
+    def color(self, color: str) -> None:
+        """Recolour the highlight under the cursor, or else choose the next one's colour."""
+        highlight = self._under_cursor()
+        if highlight is None or self.annotator is None:
+            self.next_color = color
+            self._screen.notify(f"The next highlight will be {color}.", timeout=2)
+            return
+        if self.guarded(self.annotator.set_color, highlight.id, color) is not None:
+            self.show()
+
+    def delete(self) -> None:
+        """Delete the highlight under the cursor."""
+        highlight = self._under_cursor()
+        if highlight is None or self.annotator is None:
+            self._screen.notify("No highlight here.", severity="warning", timeout=2)
+            return
+        if self.guarded(self.annotator.delete, highlight.id) is not None:
+            self.show()
+            self._screen.notify("Highlight deleted — u undoes it.", timeout=3)
+
+    def undo(self) -> None:
+        """Undo the last highlight change."""
+        if self.annotator is None:
+            return
+        described = self.guarded(self.annotator.undo)
+        if described is None:
+            self._screen.notify("Nothing to undo.", timeout=2)
+            return
+        self.show()
+        self._screen.notify(f"Undone: {described}.", timeout=2)
+
+    def note(self) -> None:
+        """Edit the note of the highlight under the cursor (made first if needed)."""
+        highlight = self._under_cursor() or self._make()
+        if highlight is None:
+            return
+
+        def save(note: str | None) -> None:
+            if (note is not None and note != highlight.note and self.annotator is not None
+                    and self.guarded(self.annotator.set_note, highlight.id, note) is not None):
+                self.show()
+
+        from reader.tui.screens.note_editor import NoteEditorScreen
+
+        self._screen.app.push_screen(NoteEditorScreen(highlight.text, highlight.note), save)
+
+    def tags(self) -> None:
+        """Edit the tags of the highlight under the cursor (made first if needed)."""
+        highlight = self._under_cursor() or self._make()
+        if highlight is None or self.annotator is None:
+            return
+
+        def save(tags: tuple[str, ...] | None) -> None:
+            if (tags is not None and tags != highlight.tags and self.annotator is not None
+                    and self.guarded(self.annotator.set_tags, highlight.id, tags) is not None):
+                self.show()
+
+        from reader.tui.screens.tag_editor import TagEditorScreen
+
+        self._screen.app.push_screen(
+            TagEditorScreen(highlight.tags, self.annotator.known_tags()), save)
+
+    def chosen_in_panel(self, highlight_id: str) -> None:
+        """Show the chosen highlight; a detached one is re-attached to the selection."""
+        if self.annotator is None:
+            return
+        highlight = self.annotator.get(highlight_id)
+        if highlight is None:
+            return
+        view = self._view
+        if not highlight.detached:
+            view.move_cursor_to_offset(highlight.start)
+            view.focus()
+            return
+        span = view.selection_span
+        if span is None:
+            self._screen.notify("To re-attach it, select the new text in the article (v, or "
+                                "the mouse), then press enter on this entry again.", timeout=6)
+            return
+        if self.guarded(self.annotator.reattach, highlight.id, *span) is not None:
+            view.clear_selection()
+            self.show()
+            self._screen.notify("Re-attached.", timeout=2)

@@ -1,0 +1,238 @@
+"""Moving the article view's sentence cursor, and scrolling to keep it in view.
+
+The functions are pure: given the document (and its layout) they say which
+sentence a paragraph, section or page move lands on. :class:`Navigator` applies
+them to the view that owns it, which keeps the key bindings and their actions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reader.document.layout import Layout
+from reader.document.model import Document
+
+if TYPE_CHECKING:
+    from reader.tui.widgets.article_view import ArticleView
+
+
+def next_paragraph_sentence(document: Document, cursor_index: int,
+                            cursor_offset: int) -> int | None:
+    """The sentence ``}`` moves to: the first of the next block (None to stay)."""
+    block_index = document.block_index_at(cursor_offset)
+    if block_index + 1 < len(document.blocks):
+        nxt = document.first_sentence_from(document.blocks[block_index + 1].start)
+        return nxt if nxt > cursor_index else None
+    return max(0, document.sentence_count - 1)
+
+
+def previous_paragraph_sentence(document: Document, cursor_index: int,
+                                cursor_offset: int) -> int | None:
+    """The sentence ``{`` moves to: the first of this block, or else of the one before
+    (None to stay). The document must have sentences."""
+    block_index = document.block_index_at(cursor_offset)
+    own_first = document.first_sentence_from(document.blocks[block_index].start)
+    if own_first < cursor_index:
+        return own_first
+    if block_index > 0:
+        previous = document.block_index_at(document.blocks[block_index].start - 1)
+        return document.first_sentence_from(document.blocks[previous].start)
+    return None
+
+
+def next_section_start(document: Document, offset: int) -> int | None:
+    """Start of the first section after ``offset``, if any."""
+    for section in document.sections:
+        if section.start > offset:
+            return section.start
+    return None
+
+
+def previous_section_start(document: Document, offset: int) -> int | None:
+    """Start of the last section before ``offset``, if any."""
+    for section in reversed(document.sections):
+        if section.start < offset:
+            return section.start
+    return None
+
+
+def sentence_in_view(document: Document, layout: Layout, top: int, height: int,
+                     current: int, *, last: bool = False) -> int:
+    """First (or last) sentence whose start is on lines [top, top + height);
+    ``current`` when no sentence starts there."""
+    bottom = min(len(layout), top + height) - 1
+    if last:
+        for line in range(bottom, top - 1, -1):
+            if layout.blocks[line] >= 0:
+                index = document.sentence_index_at(layout.ends[line] - 1)
+                if layout.line_at(document.sentence_starts[index]) >= top:
+                    return index
+        return current
+    for line in range(top, bottom + 1):
+        if layout.blocks[line] >= 0:
+            index = document.first_sentence_from(layout.starts[line])
+            if layout.line_at(document.sentence_starts[index]) >= top:
+                return index
+    return current
+
+
+def links_in(document: Document, start: int, end: int) -> list[str]:
+    """Targets of the links that overlap [start, end) in the block at ``start``."""
+    block = document.blocks[document.block_index_at(start)]
+    return [
+        span.href for span in block.spans
+        if span.style == "link" and span.href and span.start < end and span.end > start
+    ]
+
+
+class Navigator:
+    """Moves the cursor of one :class:`ArticleView` and scrolls it into view."""
+
+    def __init__(self, view: ArticleView) -> None:
+        self._view = view
+
+    # -------------------------------------------------------------- scrolling
+    def height(self) -> int:
+        """Lines the view shows."""
+        view = self._view
+        return view.scrollable_content_region.height or view.size.height
+
+    def scroll_y_to(self, y: int) -> None:
+        """Scroll so that layout line ``y`` is at the top, at once."""
+        # force: right after a new layout Textual has not yet decided the view can scroll.
+        self._view.scroll_to(y=max(0, y), animate=False, immediate=True, force=True)
+
+    def scroll_to_cursor(self, *, top: bool = False) -> None:
+        """Bring the cursor's sentence into view (near the top with ``top``)."""
+        view = self._view
+        span = view.cursor_span
+        if span is None or not len(view.layout_):
+            return
+        lines = view.layout_.lines_for(*span)
+        height = self.height()
+        scroll_y = round(view.scroll_offset.y)
+        if top:
+            self.scroll_y_to(max(0, lines.start - 2))
+        elif lines.start < scroll_y:
+            self.scroll_y_to(lines.start)
+        elif lines.stop > scroll_y + height:
+            target = min(lines.start, lines.stop - height)
+            self.scroll_y_to(max(0, target))
+
+    def cursor_line(self) -> int:
+        """Layout line of the cursor's sentence (0 before there is a layout)."""
+        view = self._view
+        return view.layout_.line_at(view.cursor_offset) if len(view.layout_) else 0
+
+    def cursor_row(self) -> int:
+        """Screen row of the cursor's line (negative or past the bottom when off screen)."""
+        return self.cursor_line() - round(self._view.scroll_offset.y)
+
+    def put_cursor_on_row(self, top_row: int | None) -> None:
+        """Scroll so the cursor's line is on screen row ``top_row`` (kept on the screen);
+        None puts it a few rows down, or where it is when it is near the top."""
+        line = self.cursor_line()
+        if top_row is None:
+            top_row = min(3, self._view.size.height // 4) if line > 3 else line
+        top_row = max(0, min(top_row, self.height() - 1))
+        self.scroll_y_to(max(0, line - top_row))
+
+    def sentence_in_view(self, *, last: bool = False) -> int:
+        """First (or last) sentence whose start is on screen."""
+        view = self._view
+        return sentence_in_view(view.document, view.layout_, round(view.scroll_offset.y),
+                                self.height(), view.cursor_index, last=last)
+
+    def follow_scroll(self, new_y: float) -> None:
+        """After a scroll to ``new_y``: move the cursor onto the screen if it left it."""
+        view = self._view
+        span = view.cursor_span
+        if span is None or not len(view.layout_):
+            return
+        height = self.height()
+        top = round(new_y)
+        line = view.layout_.line_at(span[0])
+        if line < top or line >= top + height:
+            view.cursor_index = self.sentence_in_view(last=line >= top + height)
+
+    # ------------------------------------------------------------------ moves
+    def move_to_offset(self, offset: int, *, top: bool = False) -> None:
+        """Put the cursor on the sentence at ``offset`` and bring it into view."""
+        view = self._view
+        if not view.document.sentence_count:
+            return
+        view.cursor_index = view.document.sentence_index_at(offset)
+        self.scroll_to_cursor(top=top)
+
+    def go_to_section(self, index: int) -> bool:
+        """Put section ``index``'s heading near the top; False if there is no such section."""
+        sections = self._view.document.sections
+        if 0 <= index < len(sections):
+            self.move_to_offset(sections[index].start, top=True)
+            return True
+        return False
+
+    def step(self, delta: int) -> None:
+        """Move the cursor ``delta`` sentences (clamped to the article)."""
+        view = self._view
+        if not view.document.sentence_count:
+            return
+        view.cursor_index = max(0, min(view.document.sentence_count - 1,
+                                       view.cursor_index + delta))
+        self.scroll_to_cursor()
+
+    def paragraph_next(self) -> None:
+        view = self._view
+        index = next_paragraph_sentence(view.document, view.cursor_index, view.cursor_offset)
+        if index is not None:
+            view.cursor_index = index
+        self.scroll_to_cursor()
+
+    def paragraph_previous(self) -> None:
+        view = self._view
+        if not view.document.sentence_count:
+            return
+        index = previous_paragraph_sentence(view.document, view.cursor_index,
+                                            view.cursor_offset)
+        if index is not None:
+            view.cursor_index = index
+        self.scroll_to_cursor()
+
+    def section_next(self) -> None:
+        start = next_section_start(self._view.document, self._view.cursor_offset)
+        if start is not None:
+            self.move_to_offset(start, top=True)
+
+    def section_previous(self) -> None:
+        view = self._view
+        start = previous_section_start(view.document, view.cursor_offset)
+        if start is not None:
+            self.move_to_offset(start, top=True)
+        elif view.document.sentence_count:
+            self.move_to_offset(0, top=True)
+
+    def page(self, direction: int) -> None:
+        """Scroll a screen down (1) or up (-1), the cursor to the first sentence shown;
+        at either end, move the cursor to the first or last sentence instead."""
+        view = self._view
+        height = self.height()
+        target = round(view.scroll_offset.y) + direction * max(1, height - 1)
+        target = max(0, min(target, max(0, len(view.layout_) - height)))
+        if target == round(view.scroll_offset.y):
+            self.step(direction * view.document.sentence_count)
+            return
+        self.scroll_y_to(target)
+        if view.document.sentence_count:
+            view.cursor_index = self.sentence_in_view()
+
+    def go_start(self) -> None:
+        view = self._view
+        if view.document.sentence_count:
+            view.cursor_index = 0
+        self.scroll_y_to(0)
+
+    def go_end(self) -> None:
+        view = self._view
+        if view.document.sentence_count:
+            view.cursor_index = view.document.sentence_count - 1
+        self.scroll_y_to(len(view.layout_) - self.height())
