@@ -23,7 +23,9 @@ from reader.sources.shipped import styles_dir
 from reader.tui.screens.confirm import ConfirmScreen
 from reader.tui.screens.note_editor import NoteEditorScreen
 from reader.tui.screens.tag_editor import TagEditorScreen
-from reader.tui.widgets.annotation_panel import DETACHED_TITLE, AnnotationList, AnnotationPanel
+from reader.tui.widgets.annotation_list import AnnotationList
+from reader.tui.widgets.annotation_panel import AnnotationPanel
+from reader.tui.widgets.annotation_rows import DETACHED_TITLE
 
 SIZE = (100, 30)
 CSS = [styles_dir() / "annotations.tcss"]
