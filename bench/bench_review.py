@@ -185,7 +185,8 @@ async def time_ratings(db: Path, ratings: int) -> dict[str, list[float]]:
     from reader.review.session import ReviewSession
     from reader.store import Store
     from reader.tui.app import make_review_app
-    from reader.tui.screens.review import PassageView, ReviewScreen
+    from reader.tui.screens.review import ReviewScreen
+    from reader.tui.widgets.review_card import PassageView
 
     figures: dict[str, list[float]] = {"warm": [], "cold": [], "action": [], "session": [],
                                        "settled": []}

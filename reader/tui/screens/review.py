@@ -5,6 +5,12 @@ context on each side, the note hidden until ``space``), the due date each rating
 would give on the rating keys, a progress bar, and a summary at the end. The
 rules live in :class:`reader.review.session.ReviewSession`; this screen only draws them
 and turns keys into calls. Every rating is saved before the next card shows.
+
+The screen keeps the session, the keys and when to draw; what is drawn is in
+widgets: the card (:mod:`reader.tui.widgets.review_card`), the progress line and
+the rating keys (:mod:`reader.tui.widgets.review_bars`) and the end page
+(:mod:`reader.tui.widgets.review_summary`). The retention dialog is
+:mod:`reader.tui.screens.retention`.
 """
 
 from __future__ import annotations
@@ -13,124 +19,35 @@ import contextlib
 import os
 from typing import Any
 
-from rich.style import Style
-from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Input, ProgressBar, Static
+from textual.widgets import ContentSwitcher
 
 from reader.annotations.annotator import KNOWN_TAGS
-from reader.annotations.records import COLORS
 from reader.review.passages import Passage, PassageLoader, passage_from_quote
 from reader.review.queue import DEFAULT_NEW, ReviewItem
-from reader.review.scheduling import (
-    DEFAULT_RETENTION,
-    MAX_RETENTION,
-    MIN_RETENTION,
-    RATING_NAMES,
-    RATINGS,
-    RETENTION_SETTING,
-    Rating,
-    clamp_retention,
-    describe_interval,
-)
-from reader.review.session import Clock, ReviewSession, Summary
+from reader.review.scheduling import DEFAULT_RETENTION, RETENTION_SETTING, Rating, clamp_retention
+from reader.review.session import Clock, ReviewSession
 from reader.sources.shipped import styles_dir
 from reader.store import AnnotationNotFound, StoreError
 from reader.tui.screens.note_editor import NoteEditorScreen
+from reader.tui.screens.retention import RetentionScreen
 from reader.tui.screens.tag_editor import TagEditorScreen
 from reader.tui.startup import resume_collection
 from reader.tui.widgets.key_footer import KeyFooter
+from reader.tui.widgets.review_bars import RatingKeys, ReviewTopLine
+from reader.tui.widgets.review_card import ReviewCard
+from reader.tui.widgets.review_summary import SessionEnd, end_text
 
 #: Articles up to this size are parsed for context before a card shows; larger
 #: ones in a worker, the stored context showing meanwhile.
 SYNC_CONTEXT_BYTES = 200_000
 #: Seconds after a card shows before the next cards' articles are parsed ahead.
 PREFETCH_DELAY = 0.15
-
-
-class PassageView(Static):
-    """The highlighted passage, the highlight marked in its colour, the context muted."""
-
-    COMPONENT_CLASSES = {
-        "passage--context",
-        *(f"passage--highlight-{color}" for color in COLORS),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__("", **kwargs)
-        self.passage = Passage("", "", "")
-        self.color = COLORS[0]
-        self.with_context = True
-
-    def show(self, passage: Passage, color: str, *, with_context: bool) -> None:
-        """Draw ``passage`` (the context only when ``with_context``)."""
-        self.passage, self.color, self.with_context = passage, color, with_context
-        self.refresh(layout=True)
-
-    def _style(self, name: str) -> Style:
-        # As ArticleView does: keep only the attributes the component sets, with
-        # translucent colours blended over the background.
-        partial = self.get_component_rich_style(name, partial=True)
-        full = self.get_component_rich_style(name)
-        return partial.without_color + Style.from_color(
-            full.color if partial.color is not None else None,
-            full.bgcolor if partial.bgcolor is not None else None,
-        )
-
-    def render(self) -> Text:
-        marked = self._style(f"passage--highlight-{self.color}")
-        if not self.with_context:
-            return Text(self.passage.text, style=marked)
-        context = self._style("passage--context")
-        return Text.assemble((self.passage.before, context), (self.passage.text, marked),
-                             (self.passage.after, context))
-
-
-class RetentionScreen(ModalScreen[float | None]):
-    """Asks for the desired retention; dismisses with it, or None when cancelled."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="retention.cancel", tooltip="Keep it as it is"),
-    ]
-
-    def __init__(self, current: float) -> None:
-        super().__init__()
-        self._current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="retention-dialog") as dialog:
-            dialog.border_title = "Desired retention"
-            yield Static(
-                f"The chance of still remembering a highlight when it comes back, from "
-                f"{MIN_RETENTION} to {MAX_RETENTION}. Higher means shorter intervals and "
-                "more reviews.", id="retention-help")
-            yield Input(f"{self._current:g}", id="retention-input")
-            yield Static("enter save · escape cancel", classes="dialog-keys")
-
-    def on_mount(self) -> None:
-        self.query_one("#retention-input", Input).focus()
-
-    @on(Input.Submitted, "#retention-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        text = event.value.strip().rstrip("%")
-        try:
-            value = float(text) / (100 if event.value.strip().endswith("%") else 1)
-        except ValueError:
-            self.notify(f"“{event.value}” is not a number such as 0.9.", severity="warning")
-            return
-        if not MIN_RETENTION <= value <= MAX_RETENTION:
-            self.notify(f"Choose from {MIN_RETENTION} to {MAX_RETENTION}.", severity="warning")
-            return
-        self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ReviewScreen(Screen[None]):
@@ -214,25 +131,12 @@ class ReviewScreen(Screen[None]):
         self._footer_state: tuple[bool, bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="review-top"):
-            yield Static("Review", id="review-heading", markup=False)
-            yield ProgressBar(show_eta=False, show_percentage=False, id="review-progress")
-            yield Static("", id="review-count")
+        yield ReviewTopLine(id="review-top")
         with ContentSwitcher(initial="review-card", id="review-body"):
-            with VerticalScroll(id="review-card"), Vertical(id="card"):
-                yield Static("", id="card-title", markup=False)
-                yield Static("", id="card-section", markup=False)
-                yield PassageView(id="card-passage")
-                yield Static("", id="card-back-label")
-                yield Static("", id="card-back", markup=False)
-                yield Static("", id="card-tags", markup=False)
-            with VerticalScroll(id="review-end"):
-                yield Static("", id="review-end-text")
-        with Horizontal(id="review-ratings"):
-            yield Static("", id="review-hint")
-            for rating in RATINGS:
-                yield Static("", id=f"rating-{int(rating)}", classes="rating")
-            yield Static("[b]space[/b] good", id="review-space")
+            with VerticalScroll(id="review-card"):
+                yield ReviewCard(id="card")
+            yield SessionEnd(id="review-end")
+        yield RatingKeys(id="review-ratings")
         yield KeyFooter()
 
     # ------------------------------------------------------------------ start
@@ -251,19 +155,8 @@ class ReviewScreen(Screen[None]):
         except StoreError as error:
             self._finish(f"The highlights could not be read: {error}")
             return
-        self.query_one("#review-heading", Static).update(self._heading())
+        self.query_one(ReviewTopLine).show_heading(self.session, article_id=self.article_id)
         self._show_card()
-
-    def _heading(self) -> str:
-        session = self.session
-        parts = ["Review"]
-        if self.article_id is not None and session is not None:
-            title = next((item.title for item in session.items.values()), "")
-            if title:
-                parts.append(title)
-        if session is not None and session.tag:
-            parts.append(f"#{session.tag}")
-        return " · ".join(parts)
 
     # ------------------------------------------------------------------ drawing
     def _show_card(self, *, keep_revealed: bool = False) -> None:
@@ -293,53 +186,9 @@ class ReviewScreen(Screen[None]):
 
     def _draw(self, item: ReviewItem) -> None:
         assert self._passage is not None
-        self.query_one("#card-title", Static).update(item.title)
-        section = self.query_one("#card-section", Static)
-        section.update(" › ".join(item.section))
-        section.display = bool(item.section)
-        with_context = item.has_note or self.revealed
-        self.query_one(PassageView).show(self._passage, item.color, with_context=with_context)
-        label = self.query_one("#card-back-label", Static)
-        back = self.query_one("#card-back", Static)
-        if item.has_note:
-            label.update("Note")
-            label.display = True
-            back.update(item.note if self.revealed else "space shows the note")
-            back.set_class(not self.revealed, "hidden-answer")
-            back.display = True
-        else:
-            label.display = False
-            back.update("space shows the context")
-            back.set_class(True, "hidden-answer")
-            back.display = not self.revealed
-        if not self._passage.from_article and with_context:
-            back.display = True
-            if self.revealed and not item.has_note:
-                back.update("(the article could not be read: this is the context saved "
-                            "with the highlight)")
-        tags = self.query_one("#card-tags", Static)
-        tags.update(" ".join(f"#{tag}" for tag in item.tags))
-        tags.display = bool(item.tags)
-        self._draw_ratings(item)
+        self.query_one(ReviewCard).show(item, self._passage, revealed=self.revealed)
+        self.query_one(RatingKeys).show(item, self.session, revealed=self.revealed)
         self.query_one("#review-card", VerticalScroll).scroll_home(animate=False)
-
-    def _draw_ratings(self, item: ReviewItem) -> None:
-        hint = self.query_one("#review-hint", Static)
-        hint.display = not self.revealed
-        self.query_one("#review-space", Static).display = self.revealed
-        hint.update(f"[b]space[/b] show the {'note' if item.has_note else 'context'}")
-        session = self.session
-        if session is None:
-            return
-        previews = session.previews() if self.revealed else {}
-        now = session.clock()
-        for rating in RATINGS:
-            label = self.query_one(f"#rating-{int(rating)}", Static)
-            label.display = self.revealed
-            if self.revealed:
-                delta = previews[rating] - now
-                label.update(f"[b]{int(rating)}[/b] {RATING_NAMES[rating].capitalize()} "
-                             f"[dim]{describe_interval(delta)}[/dim]")
 
     def _refresh_footer(self) -> None:
         """Update the footer's keys, only when what it shows changed: Textual's Footer
@@ -355,9 +204,7 @@ class ReviewScreen(Screen[None]):
         session = self.session
         if session is None:
             return
-        total = max(1, session.total)
-        self.query_one(ProgressBar).update(total=total, progress=session.reviewed)
-        self.query_one("#review-count", Static).update(f"{session.reviewed} / {session.total}")
+        self.query_one(ReviewTopLine).show_progress(session.reviewed, session.total)
 
     def _passage_now(self, item: ReviewItem) -> Passage:
         """The passage, parsing the article first unless it is large (then a worker)."""
@@ -393,38 +240,11 @@ class ReviewScreen(Screen[None]):
         self.finished = True
         self.query_one(ContentSwitcher).current = "review-end"
         self.query_one("#review-ratings").display = False
-        text = message or self._end_text()
-        self.query_one("#review-end-text", Static).update(text)
+        if not message:
+            assert self.session is not None
+            message = end_text(self.session)
+        self.query_one(SessionEnd).show(message)
         self._refresh_footer()
-
-    def _end_text(self) -> str:
-        session = self.session
-        assert session is not None
-        if session.reviewed == 0 and session.current is None and not session.history:
-            return self._empty_text()
-        return summary_text(session.summary())
-
-    def _empty_text(self) -> str:
-        session = self.session
-        assert session is not None
-        if not session.items:
-            scope = " with this tag" if session.tag else ""
-            return (f"[b]No highlights to review{scope} yet.[/b]\n\nHighlight passages while "
-                    "reading ([b]h[/b]), then come back.\n\n[dim]q close[/dim]")
-        lines = ["[b]Nothing to review now.[/b]", ""]
-        due = session.next_due()
-        now = session.clock()
-        if due is not None:
-            local = due.astimezone()
-            lines.append(f"The next card is due in {describe_interval(due - now)} "
-                         f"({local:%a %d %b, %H:%M}).")
-        waiting = session.waiting_new()
-        if waiting:
-            lines.append(f"{waiting} new highlight{'s' if waiting != 1 else ''} "
-                         f"{'are' if waiting != 1 else 'is'} waiting: "
-                         "readmark review --new N takes them.")
-        lines += ["", "[dim]q close[/dim]"]
-        return "\n".join(lines)
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -609,24 +429,3 @@ class ReviewScreen(Screen[None]):
         else:
             self.app.exit()
 
-
-def summary_text(summary: Summary) -> str:
-    """The end-of-session summary, in Textual markup."""
-    title = "Session ended" if summary.left else "Session complete"
-    minutes, seconds = divmod(round(summary.seconds), 60)
-    spent = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
-    ratings = " · ".join(f"{name} {count}" for name, count in summary.ratings.items())
-    rows = [
-        ("Cards reviewed", str(summary.reviewed)),
-        ("Ratings", ratings),
-        ("Time spent", spent),
-        ("Due by tomorrow", str(summary.due_tomorrow)),
-        ("Due within 7 days", str(summary.due_week)),
-    ]
-    if summary.left:
-        rows.append(("Left for later", str(summary.left)))
-    width = max(len(name) for name, _ in rows)
-    lines = [f"[b]{title}[/b]", ""]
-    lines += [f"  [dim]{name.ljust(width)}[/dim]  {value}" for name, value in rows]
-    lines += ["", "[dim]q close · u undo the last rating[/dim]"]
-    return "\n".join(lines)
