@@ -46,7 +46,7 @@ from reader.annotations.records import COLORS, anchor_records, new_record
 from reader.export.formats import ExportArticle, to_markdown
 from reader.sources.loader import parse_article, read_article
 from reader.store import Store
-from reader.store import facade as store_mod
+from reader.store import files as store_mod
 
 TARGET_ONE = 0.5  # seconds: one article with 1,000 annotations
 TARGET_ALL = 3.0  # seconds: --all over 10,000 annotations in 100 articles

@@ -70,7 +70,7 @@ def build_library(folder: Path, seed: int = 3) -> Path:
     from reader.annotations.records import new_record
     from reader.review.scheduling import Rating, make_scheduler, schedule
     from reader.sources.loader import parse_article, read_article
-    from reader.store import facade as store_mod
+    from reader.store import files as store_mod
 
     rng = random.Random(seed)
     now = datetime.now(timezone.utc)

@@ -32,7 +32,7 @@ import filelock
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reader.store import Store
-from reader.store import facade as store_mod
+from reader.store import files as store_mod
 
 TARGET_MS = 20.0
 NOW = "2025-01-01T12:00:00.000+00:00"

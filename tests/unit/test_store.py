@@ -29,7 +29,8 @@ from reader.store import (
     default_db_path,
     resolve_db_path,
 )
-from reader.store import facade as store_module
+from reader.store import backups as store_backups
+from reader.store import files as store_files
 
 UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 ROOT = Path(__file__).resolve().parents[2]
@@ -723,7 +724,7 @@ def test_failed_daily_backup_does_not_block_changes(store: Store, db: Path, cloc
     def broken(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store_module.zipfile, "ZipFile", broken)
+    monkeypatch.setattr(store_backups.zipfile, "ZipFile", broken)
     added = store.add_annotation(ann(a["id"]))
     assert "No space left" in store.backup_error
     assert store.annotations(a["id"]) == [added]
@@ -785,7 +786,7 @@ def test_write_failure_is_reported_and_nothing_half_done(
     def no_space(src, dst):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store_module.os, "replace", no_space)
+    monkeypatch.setattr(store_files.os, "replace", no_space)
     with pytest.raises(StoreAccessError, match="No space left") as info:
         store.add_annotation(ann(a["id"], note="lost"))
     assert "\n" not in str(info.value)

@@ -60,8 +60,10 @@ def test_a_review_stores_card_and_log_in_one_write(store: Store, db: Path, monke
     aid = article(store)
     hid = highlight(store, aid)
     writes = []
-    original = store._write_tables
-    monkeypatch.setattr(store, "_write_tables", lambda f, c: (writes.append(c), original(f, c)))
+    original = store._core.write_tables
+    monkeypatch.setattr(
+        store._core, "write_tables", lambda f, c: (writes.append(c), original(f, c))
+    )
     before, card, entry = store.record_review(hid, rate("learning"))
     assert before is None
     assert len(writes) == 1

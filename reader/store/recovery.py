@@ -1,0 +1,308 @@
+"""Repairs and upgrades: stale temporary files, damaged files set aside and restored, relinking.
+
+A damaged file is never overwritten or read as empty: it is renamed aside and
+the newest good copy (from memory or from a backup) is put in its place, and
+:attr:`Store.recovery_message` says so. A missing main file is rebuilt from the
+annotation files ("relinking"). A library written by an older readmark is
+backed up, then upgraded (:data:`_MIGRATIONS`); one written by a newer readmark
+opens read-only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reader.store.errors import StoreAccessError, StoreError, _CorruptFile
+from reader.store.files import (
+    _ANNOTATIONS,
+    _ARTICLES,
+    _ID_RE,
+    _META,
+    _RECORD,
+    _RECORD_FIELDS,
+    _TMP_RE,
+    SCHEMA_VERSION,
+    _article_problem,
+    _AtomicJSONStorage,
+    _fsync_dir,
+    _main_problem,
+    _read_json_file,
+    _schema_doc,
+    _schema_version,
+)
+
+if TYPE_CHECKING:
+    from reader.store.core import StoreCore
+
+log = logging.getLogger(__name__)
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class Recovery:
+    """Keeps one library's files sound: cleans up, repairs, relinks and upgrades them."""
+
+    def __init__(self, core: StoreCore) -> None:
+        self._core = core
+
+    # ------------------------------------------------------------------
+    # Opening
+
+    def remove_stale_temp_files(self) -> None:
+        """Delete temporary files left by a writer that was killed (lock held)."""
+        core = self._core
+        path = core.path
+        assert path is not None
+        folders = [path.parent, core.data_dir, core.ann_dir, core.backup_dir]
+        for folder in folders:
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                continue
+            for name in names:
+                if not _TMP_RE.fullmatch(name):
+                    continue
+                if folder == path.parent and not (
+                    name.startswith(f".{path.name}.") or name.startswith(".readmark-probe-")
+                ):
+                    continue  # the library's folder may hold other people's files
+                if folder == core.backup_dir and not name.startswith(f".{path.stem}-"):
+                    continue
+                with contextlib.suppress(OSError):
+                    os.unlink(folder / name)  # type: ignore[operator]
+
+    def create_main(self) -> None:
+        """Start a new library file (missing or empty), keeping any annotation files."""
+        articles: dict[str, Any] = {}
+        relinked = self._relink(articles)
+        self._core.main_storage.write({_META: {"schema": _schema_doc()}, _ARTICLES: articles})
+        if relinked:
+            self._core.note(
+                f"The library file {self._core.path} was missing or empty; rebuilt its article "
+                "list "
+                f"from {_plural(relinked, 'annotation file')} in {self._core.ann_dir}. "
+                "Reading positions and settings start afresh."
+            )
+
+    def apply_schema(self) -> None:
+        """Open a newer format read-only; back up and upgrade an older one."""
+        data = self._core.main_storage.read() or {}
+        version = _schema_version(data)
+        if version > SCHEMA_VERSION:
+            self._core.set_read_only(
+                f"{self._core.path} was saved by a newer readmark (library format {version}; this "
+                f"version knows format {SCHEMA_VERSION}), so it is open read-only to keep it "
+                "intact; update readmark to make changes."
+            )
+        elif version < SCHEMA_VERSION and not self._core.read_only_reason:
+            with self._core.locked():
+                self._migrate(version)
+                self._core.publish()
+
+    # ------------------------------------------------------------------
+    # Recovery
+
+    def _set_aside(self, path: Path) -> Path:
+        """Rename a damaged file to ``<name>.corrupt-<time>`` without clobbering anything."""
+        stamp = self._core.clock().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        base = f"{path.name}.corrupt-{stamp}"
+        n = 1
+        while True:
+            candidate = path.with_name(base if n == 1 else f"{base}-{n}")
+            try:
+                os.link(path, candidate)
+            except FileExistsError:
+                n += 1
+                continue
+            except OSError:  # no hard links here: check, then rename
+                if os.path.lexists(candidate):
+                    n += 1
+                    continue
+                try:
+                    os.rename(path, candidate)
+                except OSError as exc:
+                    raise StoreAccessError(
+                        f"{path} is damaged and could not be moved aside: {exc.strerror or exc}"
+                    ) from None
+            else:
+                os.unlink(path)
+            _fsync_dir(path.parent)
+            return candidate
+
+    def recover(self, storage: _AtomicJSONStorage, err: _CorruptFile) -> None:
+        """Set a damaged file aside and put the newest good copy in its place (lock held)."""
+        path = storage.path
+        assert path is not None
+        is_main = storage is self._core.main_storage
+        if is_main:
+            label = f"The library file {path}"
+        else:
+            record = self._core.record_for(path.stem)
+            title = f" \u201c{record['title']}\u201d" if record and record.get("title") else ""
+            label = f"The annotation file of article{title} ({path})"
+        if self._core.read_only_reason:
+            storage.set_empty()
+            self._core.note(
+                f"{label} is damaged ({err.reason}). It was left untouched because the "
+                "library is open read-only; its contents are not shown."
+            )
+            return
+        member = path.name if is_main else f"annotations/{path.name}"
+        problem = _main_problem if is_main else _article_problem
+        data: dict[str, Any] | None = None
+        source = ""
+        in_memory = storage.last_good()
+        backup = self._core.backups.good_backup(member, problem)
+        if in_memory is not None and (backup is None or in_memory[1] >= backup[2]):
+            data = copy.deepcopy(in_memory[0])
+            source = (
+                f"the copy this readmark process had loaded at {_local(in_memory[1])}; "
+                "changes made by other windows after that may be missing"
+            )
+        elif backup is not None:
+            data = backup[0]
+            source = (
+                f"the backup {backup[1]} made {_local(backup[2])}; changes made after that "
+                "are missing (they may still be readable in the damaged file)"
+            )
+        aside = self._set_aside(path)
+        relinked = 0
+        try:
+            if is_main:
+                data = dict(data or {_META: {"schema": _schema_doc()}})
+                articles = dict(data.get(_ARTICLES, {}))
+                relinked = self._relink(articles)
+                data[_ARTICLES] = articles
+            if data is not None:
+                storage.write(data)
+            else:
+                storage.set_empty()
+        except BaseException:
+            if not os.path.lexists(path):
+                with contextlib.suppress(OSError):
+                    os.rename(aside, path)
+            raise
+        text = f"{label} was damaged ({err.reason}). Its original bytes are kept in {aside}."
+        if is_main:
+            if source:
+                text += (
+                    f" The article list, reading positions and settings were restored from "
+                    f"{source}."
+                )
+            else:
+                text += (
+                    " No good backup was found, so the article list was rebuilt from the "
+                    "annotation files and reading positions and settings start afresh."
+                )
+            if relinked:
+                text += (
+                    f" {_plural(relinked, 'article')} missing from the restored list "
+                    "were re-linked from their annotation files."
+                )
+            text += " Annotations are kept in separate files and were not affected."
+        elif data is not None:
+            n = len(data.get(_ANNOTATIONS, {}))
+            text += f" Restored {_plural(n, 'annotation')} from {source}."
+        else:
+            text += " No good copy was found in the backups, so this article shows no annotations."
+        self._core.note(text)
+        log.warning("%s", text)
+
+    def _relink(self, articles: dict[str, Any]) -> int:
+        """Add to ``articles`` any article that has an annotation file but no entry."""
+        added = 0
+        for aid in self._core.article_ids_on_disk():
+            if aid in articles or self._core.ann_dir is None:
+                continue
+            try:
+                data, _ = _read_json_file(self._core.ann_dir / f"{aid}.json", _article_problem)
+            except (_CorruptFile, StoreError):
+                data = None
+            record = dict((data or {}).get(_RECORD, {}).get(aid) or {})
+            if not record:
+                record = {"fingerprint": "", "path": "", "title": f"Recovered article {aid[:8]}"}
+                record["created"] = self._core.now()
+            record["id"] = aid
+            record.setdefault("last_opened", None)
+            articles[aid] = record
+            added += 1
+        return added
+
+    # ------------------------------------------------------------------
+    # Migration
+
+    def _migrate(self, version: int) -> None:
+        """Back up, then upgrade the on-disk format from ``version`` (lock held)."""
+        try:
+            backup = self._core.backups.make_backup(f"pre-migration-v{version}")
+        except StoreError as exc:
+            raise StoreError(
+                f"Could not back up the library before upgrading its format, so nothing was "
+                f"changed: {exc}"
+            ) from None
+        data = copy.deepcopy(self._core.main_storage.read() or {})
+        while version < SCHEMA_VERSION:
+            data = _MIGRATIONS[version](self, data)
+            version += 1
+        data[_META] = dict(data.get(_META, {})) | {"schema": _schema_doc()}
+        self._core.main_storage.write(data)
+        log.info("upgraded %s to format %d (backup: %s)", self._core.path, SCHEMA_VERSION, backup)
+
+    def _migrate_0_to_1(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Move annotations from the single file into one file per article."""
+        articles = dict(data.get(_ARTICLES, {}))
+        for aid, doc in list(articles.items()):
+            articles[aid] = dict(doc) | {"id": aid}
+        data[_ARTICLES] = articles
+        legacy = data.pop(_ANNOTATIONS, {})
+        groups: dict[str, dict[str, Any]] = {}
+        for doc_id, doc in legacy.items():
+            ann = dict(doc)
+            article_id = ann.get("article_id")
+            if not isinstance(article_id, str) or not _ID_RE.fullmatch(article_id):
+                ann["legacy_article_id"] = article_id
+                article_id = ann["article_id"] = "unfiled"
+            annotation_id = ann.get("id")
+            if not isinstance(annotation_id, str) or not annotation_id:
+                # deterministic, so a migration interrupted and re-run makes no duplicates
+                annotation_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"readmark:{doc_id}"))
+                ann["id"] = annotation_id
+            groups.setdefault(article_id, {})[annotation_id] = ann
+        for article_id, anns in groups.items():
+            f = self._core.article_file(article_id)
+            current = copy.deepcopy(f.storage.read() or {})
+            table = dict(current.get(_ANNOTATIONS, {}))
+            for annotation_id, ann in anns.items():
+                # never replace what is already there (a re-run, or a library restored
+                # from an old backup whose annotation files are newer)
+                table.setdefault(annotation_id, ann)
+            current[_ANNOTATIONS] = table
+            doc = articles.get(article_id)
+            if doc is not None:
+                record = {k: doc[k] for k in _RECORD_FIELDS if k in doc} | {"id": article_id}
+                current[_RECORD] = {article_id: record}
+            if self._core.ann_dir is not None:
+                self._core.ann_dir.mkdir(parents=True, exist_ok=True)
+            f.storage.write(current)
+        return data
+
+    # ------------------------------------------------------------------
+
+
+_MIGRATIONS: dict[int, Callable[[Recovery, dict[str, Any]], dict[str, Any]]] = {
+    0: Recovery._migrate_0_to_1,
+}
