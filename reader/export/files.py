@@ -59,7 +59,6 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-
 def _now() -> datetime:
     return datetime.now().astimezone()
 
