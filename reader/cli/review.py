@@ -1,40 +1,18 @@
-"""`readmark review` and `readmark stats`: spaced repetition of highlights.
-
-Kept out of :mod:`reader.cli.main` so that opening the reader does not pay for
-importing them; Textual is imported only when `readmark review` starts its
-screen, so `readmark stats` starts fast. Every error a user can cause is raised
-as :class:`reader.cli.main.CliError` (one line, exit status 2).
-"""
+"""`readmark review`: a spaced-repetition session over past highlights."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from reader.cli.annotations import (
-    EMPTY_LIBRARY,
-    _safe_output,
-    cell_width,
-    clip,
-    open_store,
-    pad,
-    read_library,
-)
-from reader.cli.main import CliError, common_arguments
+from reader.cli.common import CliError, clip, common_arguments, open_store, safe_output
 
 if TYPE_CHECKING:
-    from reader.review.stats import ArticleStats
     from reader.store import Store
 
-#: Widest the title column of `readmark stats` gets.
-TITLE_WIDTH = 48
 NOTHING_YET = "Nothing to review yet — highlight passages while reading (h), then come back."
-
-
-# --------------------------------------------------------------------------- parsers
 
 
 def _count(text: str) -> int:
@@ -72,35 +50,32 @@ def review_parser() -> argparse.ArgumentParser:
         "S suspend, o open the article there, u undo, q end.",
     )
     parser.add_argument(
-        "article", nargs="?",
+        "article",
+        nargs="?",
         help="only this article: its file, or (part of) its title as 'readmark list' shows it",
     )
-    parser.add_argument("--limit", type=_count, metavar="N",
-                        help="at most N cards in this session")
+    parser.add_argument("--limit", type=_count, metavar="N", help="at most N cards in this session")
     parser.add_argument("--tag", metavar="TAG", help="only highlights with this tag")
-    parser.add_argument("--new", type=_count, default=None, metavar="N",
-                        help="at most N never-reviewed highlights (default 10)")
-    parser.add_argument("--retention", type=_retention, metavar="R",
-                        help="desired retention, from 0.7 to 0.97 (default 0.9); remembered")
-    parser.add_argument("--unsuspend", action="store_true",
-                        help="let suspended cards (of ARTICLE, or all) be reviewed again, "
-                             "then exit")
-    common_arguments(parser)
-    return parser
-
-
-def stats_parser() -> argparse.ArgumentParser:
-    """The options of `readmark stats`."""
-    parser = argparse.ArgumentParser(
-        prog="readmark stats",
-        description="Per article: highlights, notes, new (never reviewed) highlights, cards "
-        "due today and cards mastered (FSRS stability of 21 days or more).",
+    parser.add_argument(
+        "--new",
+        type=_count,
+        default=None,
+        metavar="N",
+        help="at most N never-reviewed highlights (default 10)",
+    )
+    parser.add_argument(
+        "--retention",
+        type=_retention,
+        metavar="R",
+        help="desired retention, from 0.7 to 0.97 (default 0.9); remembered",
+    )
+    parser.add_argument(
+        "--unsuspend",
+        action="store_true",
+        help="let suspended cards (of ARTICLE, or all) be reviewed again, then exit",
     )
     common_arguments(parser)
     return parser
-
-
-# --------------------------------------------------------------------------- review
 
 
 def review_command(args: argparse.Namespace) -> int:
@@ -120,7 +95,7 @@ def _review(args: argparse.Namespace) -> int:
         raise CliError("--tag is empty; give a tag such as --tag idea")
     db = resolve_db_path(args.db)
     if not db.exists():
-        _safe_output()
+        safe_output()
         print(NOTHING_YET)  # reviewing must not create a library as a side effect
         return 0
     try:
@@ -135,18 +110,26 @@ def _review(args: argparse.Namespace) -> int:
             try:
                 store.set_setting(RETENTION_SETTING, args.retention)
             except StoreReadOnly as error:
-                print(f"readmark: warning: the retention is used but not remembered: {error}",
-                      file=sys.stderr)
+                print(
+                    f"readmark: warning: the retention is used but not remembered: {error}",
+                    file=sys.stderr,
+                )
         if args.unsuspend:
             count = store.unsuspend_cards(article_id)
-            _safe_output()
-            print("No card was suspended." if count == 0 else
-                  f"{count} card{'s' if count != 1 else ''} can be reviewed again.")
+            safe_output()
+            print(
+                "No card was suspended."
+                if count == 0
+                else f"{count} card{'s' if count != 1 else ''} can be reviewed again."
+            )
             return 0
         from reader.tui.app import make_review_app
 
         app = make_review_app(
-            store, article_id=article_id, limit=args.limit, tag=args.tag,
+            store,
+            article_id=article_id,
+            limit=args.limit,
+            tag=args.tag,
             new=DEFAULT_NEW if args.new is None else args.new,
             desired_retention=args.retention,
         )
@@ -186,46 +169,3 @@ def find_article(store: Store, wanted: str) -> dict[str, Any]:
     titles = ", ".join(f"“{clip(str(a.get('title')), 40)}”" for a in matches[:3])
     more = f" and {len(matches) - 3} more" if len(matches) > 3 else ""
     raise CliError(f"{wanted!r} matches {len(matches)} titles ({titles}{more}); be more precise")
-
-
-# --------------------------------------------------------------------------- stats
-
-
-def stats_command(args: argparse.Namespace) -> int:
-    """Print highlights, notes, new, due today and mastered counts per article."""
-    from datetime import datetime, timezone
-
-    from reader.review.queue import make_items
-    from reader.review.stats import article_stats
-    _safe_output()
-    found = read_library(args.db,
-                         lambda store: (store.articles(), *store.annotations_and_cards()))
-    if found is None or not found[0]:
-        print(EMPTY_LIBRARY)
-        return 0
-    articles, annotations, cards = found
-    items = make_items(articles, annotations, cards)
-    rows = article_stats(articles, items, datetime.now(timezone.utc))
-    sys.stdout.write("".join(line + "\n" for line in format_stats(rows)))
-    return 0
-
-
-STATS_HEADER = ("Title", "Highlights", "Notes", "New", "Due today", "Mastered")
-
-
-def format_stats(rows: Sequence[ArticleStats]) -> list[str]:
-    """The stats table: a row per article and a total row, numbers right-aligned."""
-    table = [STATS_HEADER]
-    for row in rows:
-        table.append((clip(row.title or "(untitled)", TITLE_WIDTH),
-                      *(str(n) for n in (row.highlights, row.notes, row.new, row.due_today,
-                                         row.mastered))))
-    if len(rows) > 1:
-        totals = [sum(getattr(row, name) for row in rows)
-                  for name in ("highlights", "notes", "new", "due_today", "mastered")]
-        table.append(("Total", *(str(n) for n in totals)))
-    widths = [max(cell_width(line[col]) for line in table) for col in range(len(STATS_HEADER))]
-    return [
-        "  ".join(pad(cell, widths[col], right=col > 0) for col, cell in enumerate(line)).rstrip()
-        for line in table
-    ]

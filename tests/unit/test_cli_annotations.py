@@ -10,16 +10,9 @@ from pathlib import Path
 import pytest
 
 from reader.annotations.selectors import parse_selectors
-from reader.cli.annotations import (
-    EMPTY_LIBRARY,
-    Match,
-    cell_width,
-    find_quote,
-    format_table,
-    quote_pattern,
-    shorten,
-    split_tags,
-)
+from reader.cli.common import EMPTY_LIBRARY, cell_width, shorten
+from reader.cli.highlight import Match, find_quote, quote_pattern, split_tags
+from reader.cli.listing import format_table
 from reader.sources.loader import load_document
 from reader.sources.shipped import samples_dir
 from reader.store import Store

@@ -10,7 +10,8 @@ import pytest
 
 from reader.annotations.records import new_record
 from reader.cli.main import main
-from reader.cli.review import NOTHING_YET, format_stats
+from reader.cli.review import NOTHING_YET
+from reader.cli.stats import format_stats
 from reader.review.scheduling import RETENTION_SETTING
 from reader.review.stats import ArticleStats
 from reader.sources.loader import parse_article, read_article

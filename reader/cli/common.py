@@ -1,0 +1,126 @@
+"""What every command shares: the one-line error, the library option, opening it, output."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from reader.store import Store
+
+
+EXIT_USAGE = 2
+
+
+T = TypeVar("T")
+
+
+#: Characters of the quote shown in messages before it is cut with "…".
+SHOWN_QUOTE = 60
+
+
+#: Widest the title column of `readmark stats` gets.
+TITLE_WIDTH = 48
+
+
+EMPTY_LIBRARY = "No articles yet — open one with: readmark ARTICLE"
+
+
+class CliError(Exception):
+    """A problem to report in one line, with exit status 2."""
+
+
+def common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options every command shares (the library file), so they read the same everywhere."""
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="the data file (default: $READMARK_DB, else the user data directory)",
+    )
+
+
+def open_store(cli_value: str | None, path: Path | None = None) -> Store:
+    """Open the library named by ``--db``/``$READMARK_DB``; report repairs on stderr.
+
+    Raises:
+        StoreError: It cannot be opened (the caller turns it into one line).
+    """
+    from reader.store import Store, resolve_db_path
+
+    store = Store(path or resolve_db_path(cli_value))
+    message = store.recovery_message
+    if message:
+        for line in message.splitlines():
+            print(f"readmark: warning: {line}", file=sys.stderr)
+    return store
+
+
+def read_library(cli_value: str | None, read: Callable[[Store], T]) -> T | None:
+    """``read(store)`` on the library named by ``--db``, or None when there is none yet:
+    commands that only look must not create a library. Store errors become one line."""
+    from reader.store import StoreError, resolve_db_path
+
+    db = resolve_db_path(cli_value)
+    if not db.exists():
+        return None
+    try:
+        with open_store(cli_value, db) as store:
+            return read(store)
+    except StoreError as error:
+        raise CliError(str(error)) from None
+
+
+def safe_output() -> None:
+    """Never fail on a title or quote the terminal's encoding cannot show."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError):  # a detached or odd stream
+            reconfigure(errors="replace")
+
+
+def warn(message: str) -> None:
+    print(f"readmark: warning: {message}", file=sys.stderr)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def shorten(text: str, limit: int = SHOWN_QUOTE) -> str:
+    """``text`` on one line (whitespace runs made single spaces), cut to ``limit`` with "…"."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells ``text`` takes: 2 for wide characters, 0 for combining marks."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` cells."""
+    fill = " " * max(0, width - cell_width(text))
+    return fill + text if right else text + fill
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` on one line, cut with "…" to at most ``width`` cells."""
+    flat = " ".join(text.split())
+    if cell_width(flat) <= width:
+        return flat
+    kept = ""
+    for char in flat:
+        if cell_width(kept + char) > width - 1:
+            break
+        kept += char
+    return kept.rstrip() + "…"

@@ -1,0 +1,270 @@
+"""`readmark import`: annotation JSON into the library, all of it placed or nothing written."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reader.cli.common import CliError, common_arguments, open_store, plural, shorten, warn
+from reader.export.formats import (
+    AnnotationFormatError,
+    ParsedAnnotation,
+    import_records,
+    parse_annotation_json,
+    source_path,
+)
+from reader.sources.loader import ArticleError, ArticleSource, parse_article, read_article
+
+if TYPE_CHECKING:
+    from reader.document.model import Document
+    from reader.store import Store
+
+
+def import_parser() -> argparse.ArgumentParser:
+    """The options of `readmark import`."""
+    parser = argparse.ArgumentParser(
+        prog="readmark import",
+        description="Import annotations from readmark's JSON export or any W3C Web Annotation "
+        "JSON whose targets quote text (TextQuoteSelector). Each is anchored in its article, "
+        "found by the fingerprint or source path in the file (or given with --article); one "
+        "whose text cannot be found is kept as detached. Annotations already in the library "
+        "are skipped, so importing a file twice adds nothing twice.",
+    )
+    parser.add_argument("file", help="the JSON file ('-' reads standard input)")
+    parser.add_argument(
+        "--article", metavar="PATH", help="attach every annotation to this article file"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="report what would be imported; change nothing"
+    )
+    common_arguments(parser)
+    return parser
+
+
+@dataclass(slots=True)
+class _Target:
+    """Where some imported annotations go: a known article or a file to add."""
+
+    label: str
+    article: dict[str, Any] | None = None
+    source: ArticleSource | None = None
+    document: Document | None = None
+    annotations: list[ParsedAnnotation] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        if self.document is not None:
+            return self.document.title
+        return str((self.article or {}).get("title") or self.label)
+
+
+def _read_input(name: str) -> str:
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{name}: is a folder, not a JSON file") from None
+    except OSError as error:
+        raise CliError(f"{name}: cannot be read ({error.strerror or error})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CliError(f"{name}: not JSON (not UTF-8 text)") from None
+
+
+def import_command(args: argparse.Namespace) -> int:
+    """Check the file and every article it needs, then add what is new."""
+    from reader.store import StoreError, resolve_db_path
+
+    shown = "standard input" if args.file == "-" else args.file
+    try:
+        parsed = parse_annotation_json(_read_input(args.file))
+    except AnnotationFormatError as error:
+        raise CliError(f"{shown}: {error}") from None
+    if not parsed:
+        raise CliError(f"{shown}: holds no annotations")
+    quoted = [a for a in parsed if a.quote is not None]
+    if not quoted:
+        raise CliError(
+            f"{shown}: none of its {plural(len(parsed), 'annotation')} quotes text "
+            "(a TextQuoteSelector), so there is nothing to anchor"
+        )
+    base = Path.cwd() if args.file == "-" else Path(args.file).resolve().parent
+    db = resolve_db_path(args.db)
+    try:
+        store = open_store(args.db, db) if db.exists() else None
+        try:
+            targets = _plan(quoted, args.article, store, base)
+            new, present = _new_records(targets, store)
+            if new and not args.dry_run:
+                if store is None:
+                    store = open_store(args.db, db)
+                _save(store, targets)
+        finally:
+            if store is not None:
+                store.close()
+    except StoreError as error:
+        raise CliError(str(error)) from None
+    _report(targets, present, len(parsed) - len(quoted), dry_run=args.dry_run)
+    return 0
+
+
+def _plan(
+    annotations: list[ParsedAnnotation], article_path: str | None, store: Store | None, base: Path
+) -> list[_Target]:
+    """Group the annotations by the article they belong to; CliError if one has none."""
+    if article_path:
+        target = _Target(article_path, source=read_article(article_path))
+        if store is not None:
+            target.article = store.find_article(
+                fingerprint=target.source.fingerprint, path=os.path.abspath(article_path)
+            )
+        target.annotations = list(annotations)
+        targets = [target]
+    else:
+        by_key: dict[tuple[str, str], _Target] = {}
+        for annotation in annotations:
+            key = (annotation.fingerprint, annotation.source)
+            if key not in by_key:
+                by_key[key] = _locate(annotation.fingerprint, annotation.source, store, base)
+            by_key[key].annotations.append(annotation)
+        targets = _merge(list(by_key.values()))
+    for target in targets:
+        if target.source is None and target.article is not None:
+            path = str(target.article.get("path") or "")
+            with contextlib.suppress(ArticleError):
+                target.source = read_article(path) if path else None
+            if target.source is None:
+                warn(
+                    f"the file of “{target.title}” ({path or 'unknown'}) cannot be read; its "
+                    "annotations are imported as they are, without checking them against its text"
+                )
+        if target.source is not None:
+            for warning in target.source.warnings:
+                warn(warning)
+            target.document = parse_article(target.source)
+    return targets
+
+
+def _locate(fingerprint: str, source: str, store: Store | None, base: Path) -> _Target:
+    """The article that annotations with this fingerprint and source belong to."""
+    path = source_path(source) if source else ""
+    candidates: list[str] = []
+    if path:
+        candidates = [path] if os.path.isabs(path) else [str(base / path), os.path.abspath(path)]
+    label = source or fingerprint or "the file"
+    if store is not None:
+        found = store.find_article(fingerprint=fingerprint) if fingerprint else None
+        for candidate in candidates:
+            if found is None:
+                found = store.find_article(path=os.path.abspath(candidate))
+        if found is not None:
+            return _Target(label, article=found)
+    for candidate in candidates:
+        if os.path.isfile(candidate):
+            article_source = read_article(candidate)
+            found = None
+            if store is not None:
+                found = store.find_article(
+                    fingerprint=article_source.fingerprint, path=os.path.abspath(candidate)
+                )
+            return _Target(label, article=found, source=article_source)
+    where = f"“{shorten(source)}”" if source else "an unnamed article"
+    raise CliError(
+        f"annotations of {where} belong to no article in the library, and no such file "
+        "exists; give the article with --article PATH"
+    )
+
+
+def _merge(targets: list[_Target]) -> list[_Target]:
+    """One target per article, even when several fingerprints or sources lead to it."""
+    merged: dict[str, _Target] = {}
+    for target in targets:
+        if target.article is not None:
+            key = "id:" + target.article["id"]
+        elif target.source is not None:
+            key = "path:" + os.path.abspath(target.source.path)
+        else:
+            key = "label:" + target.label
+        if key in merged:
+            merged[key].annotations += target.annotations
+        else:
+            merged[key] = target
+    return list(merged.values())
+
+
+def _new_records(targets: list[_Target], store: Store | None) -> tuple[int, int]:
+    """Build each target's records, leaving out those already stored; (new, present)."""
+    seen: set[str] = set()
+    new = present = 0
+    for target in targets:
+        article_id = target.article["id"] if target.article is not None else "pending"
+        for record in import_records(target.annotations, article_id, target.document):
+            if record["id"] in seen or (
+                store is not None and store.get_annotation(record["id"]) is not None
+            ):
+                present += 1
+                continue
+            seen.add(record["id"])
+            target.records.append(record)
+            new += 1
+    return new, present
+
+
+def _save(store: Store, targets: list[_Target]) -> None:
+    """Add the new records (a backup first, as before any bulk change)."""
+    store.backup("import")
+    for target in targets:
+        if not target.records:
+            continue
+        if target.article is None:
+            assert target.source is not None and target.document is not None
+            target.article = store.upsert_article(
+                fingerprint=target.source.fingerprint,
+                path=os.path.abspath(target.source.path),
+                title=target.document.title,
+            )
+        kept = []
+        for record in target.records:
+            record["article_id"] = target.article["id"]
+            try:
+                store.add_annotation(record)
+            except ValueError:  # added by another process since we looked: not twice
+                continue
+            kept.append(record)
+        target.records = kept
+
+
+def _report(targets: list[_Target], present: int, unquoted: int, *, dry_run: bool) -> None:
+    verb = "would import" if dry_run else "imported"
+    for target in targets:
+        if not target.records:
+            continue
+        detached = [r for r in target.records if r.get("detached")]
+        line = f"{verb} {plural(len(target.records), 'annotation')} into “{target.title}”"
+        if detached:
+            line += f" ({len(detached)} detached: not found in the article's text)"
+        print(line)
+        for record in detached:
+            exact = next(
+                (
+                    s.get("exact", "")
+                    for s in record["target"]["selector"]
+                    if s.get("type") == "TextQuoteSelector"
+                ),
+                "",
+            )
+            print(f"  detached: “{shorten(exact)}”")
+    if present:
+        print(f"skipped {plural(present, 'annotation')} already in the library")
+    if unquoted:
+        print(f"skipped {plural(unquoted, 'annotation')} that quote no text")
+    if not any(target.records for target in targets) and not present:
+        print("nothing to import")
