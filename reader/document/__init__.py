@@ -1,0 +1,1 @@
+"""The article model and its parsers: pure Python, no I/O."""

@@ -1,0 +1,1 @@
+"""Full-screen views: reading, review and the dialogs over them."""
