@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from reader.annotations.records import new_record
 from reader.annotations.selectors import parse_selectors
 from reader.cli.common import EMPTY_LIBRARY, cell_width, shorten
-from reader.cli.highlight import Match, find_quote, quote_pattern, split_tags
+from reader.cli.highlight import Match, find_quote, merge_changes, quote_pattern, split_tags
 from reader.cli.listing import format_table
-from reader.sources.loader import load_document
+from reader.sources.loader import load_document, parse_article, read_article
 from reader.sources.shipped import samples_dir
 from reader.store import Store
 
@@ -225,6 +226,135 @@ def test_run_as_python_m_reader_cli(small, db):
         capture_output=True, text=True, timeout=60,
     )
     assert_one_line_error(result, "--occurrence")
+
+
+# --------------------------------------------------------------------------- again
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout
+    return lines[0]
+
+
+def test_the_same_passage_twice_is_one_highlight(small, db):
+    first = one_line(highlight(small, db, "--quote", "Ships wait"))
+    [record] = stored(db)
+    again = one_line(highlight(small, db, "--quote", "Ships  wait"))
+    assert again == "already " + first + " — nothing changed"
+    assert stored(db) == [record]  # not even its modified time changed
+
+
+def test_again_with_a_note_and_tags_updates_the_existing_highlight(small, db):
+    one_line(highlight(small, db, "--quote", "Ships wait", "--note", "why?", "--tag", "ships"))
+    [before] = stored(db)
+    line = one_line(highlight(small, db, "--quote", "Ships wait", "--note", "they need water",
+                              "--tag", "Ships,tides", "--tag", "ports"))
+    assert line.startswith('already highlighted in "Tides" (Ships): “Ships wait” [yellow] '
+                           "#ships #tides #ports + note — ")
+    assert line.endswith("note replaced, tags added #tides #ports")
+    [after] = stored(db)
+    assert after["id"] == before["id"] and after["target"] == before["target"]
+    assert after["note"] == "they need water"
+    assert after["tags"] == ["ships", "tides", "ports"]  # merged, first spelling kept
+
+
+def test_a_note_on_a_highlight_without_one_is_added(small, db):
+    one_line(highlight(small, db, "--quote", "Ships wait"))
+    assert one_line(highlight(small, db, "--quote", "Ships wait", "--note", "n")).endswith(
+        "+ note — note added")
+    assert stored(db)[0]["note"] == "n"
+
+
+def test_an_empty_note_never_wipes_the_stored_one(small, db):
+    one_line(highlight(small, db, "--quote", "Ships wait", "--note", "keep me"))
+    line = one_line(highlight(small, db, "--quote", "Ships wait", "--note", "  "))
+    assert line.endswith("+ note — nothing changed")
+    assert stored(db)[0]["note"] == "keep me"
+
+
+def test_another_colour_recolours_the_passage_instead_of_stacking(small, db):
+    one_line(highlight(small, db, "--quote", "Ships wait", "--color", "green"))
+    kept = one_line(highlight(small, db, "--quote", "Ships wait"))  # no --color: keep green
+    assert kept.endswith("[green] — nothing changed")
+    line = one_line(highlight(small, db, "--quote", "Ships wait", "--colour", "Pink"))
+    assert line.endswith("“Ships wait” [pink] — colour green → pink")
+    [record] = stored(db)
+    assert record["color"] == "pink"
+
+
+def test_another_occurrence_is_another_passage(small, db):
+    one_line(highlight(small, db, "--quote", "twice a day", "--occurrence", "1"))
+    one_line(highlight(small, db, "--quote", "twice a day", "--occurrence", "2"))
+    assert len(stored(db)) == 2
+    assert one_line(highlight(small, db, "--quote", "twice a day", "--occurrence", "2")).endswith(
+        "nothing changed")
+    assert len(stored(db)) == 2
+
+
+def test_a_longer_or_shorter_quote_is_another_passage(small, db):
+    one_line(highlight(small, db, "--quote", "Ships wait"))
+    assert one_line(highlight(small, db, "--quote", "Ships wait in")).startswith("highlighted")
+    assert one_line(highlight(small, db, "--quote", "wait")).startswith("highlighted")
+    assert len(stored(db)) == 3
+
+
+def test_found_where_it_is_now_after_the_article_was_edited(small, db):
+    one_line(highlight(small, db, "--quote", "Ships wait"))
+    [before] = stored(db)
+    small.write_text(SMALL.replace("## Ships\n", "## Ships\n\nA new first paragraph.\n\n"),
+                     encoding="utf-8")
+    text = load_document(small).text
+    moved_to = text.index("Ships wait")
+    assert span_of(before)[0] != (moved_to, moved_to + len("Ships wait"))  # offsets are stale
+    line = one_line(highlight(small, db, "--quote", "Ships wait", "--tag", "later"))
+    assert line.startswith('already highlighted in "Tides" (Ships)')
+    [after] = stored(db)
+    assert after["id"] == before["id"] and after["tags"] == ["later"]
+    # saved with the change: the selectors now point where the passage is
+    assert span_of(after) == ((moved_to, moved_to + len("Ships wait")), "Ships wait")
+
+
+def test_stored_offsets_that_only_coincide_are_not_the_same_passage(tmp_path, db):
+    article = tmp_path / "swap.md"
+    article.write_text("# Swap\n\nShips wait here. Boats rest there.\n", encoding="utf-8")
+    one_line(highlight(article, db, "--quote", "Ships wait"))
+    [(old_span, _)] = [span_of(record) for record in stored(db)]
+    # The passage moves; other words of the same length now sit at its old offsets.
+    article.write_text("# Swap\n\nBoats rest here. Ships wait there.\n", encoding="utf-8")
+    text = load_document(article).text
+    assert text[old_span[0]:old_span[1]] == "Boats rest"
+    line = one_line(highlight(article, db, "--quote", "Boats rest"))
+    assert line.startswith("highlighted in")  # a new highlight, not "already"
+    assert sorted(span_of(record)[1] for record in stored(db)) == ["Boats rest", "Ships wait"]
+    assert one_line(highlight(article, db, "--quote", "Ships wait")).endswith("nothing changed")
+
+
+def test_of_two_highlights_already_on_the_passage_the_one_of_that_colour_is_named(small, db):
+    source = read_article(small)
+    document = parse_article(source)
+    start = document.text.index("Ships wait")
+    with Store(db) as store:
+        article = store.upsert_article(fingerprint=source.fingerprint,
+                                       path=str(small.resolve()), title=document.title)
+        for color in ("blue", "pink"):
+            store.add_annotation(new_record(document, article["id"], start, start + 10,
+                                            color=color))
+    assert one_line(highlight(small, db, "--quote", "Ships wait", "--color", "pink")).endswith(
+        "[pink] — nothing changed")
+    assert one_line(highlight(small, db, "--quote", "Ships wait")).endswith(
+        "[blue] — nothing changed")  # no colour asked: the oldest
+    assert [record["color"] for record in stored(db)] == ["blue", "pink"]
+
+
+def test_merge_changes():
+    record = {"color": "yellow", "note": "old", "tags": ["Idea"]}
+    assert merge_changes(record, color=None, note="", tags=("idea",)) == ({}, [])
+    assert merge_changes(record, color="yellow", note="old", tags=()) == ({}, [])
+    changes, said = merge_changes(record, color="blue", note="new", tags=("x", "IDEA"))
+    assert changes == {"color": "blue", "note": "new", "tags": ["Idea", "x"]}
+    assert said == ["colour yellow → blue", "note replaced", "tags added #x"]
 
 
 # --------------------------------------------------------------------------- list
