@@ -161,13 +161,19 @@ def anchor_records(document: Document, records: Sequence[dict[str, Any]]) -> Anc
             if not record.get("detached"):
                 result.changes[record_id] = {"detached": True}
             continue
-        result.highlights.append(from_record(record, found.start, found.end, found.method))
-        if (found.start, found.end) != position or record.get("detached"):
+        # The quote and the section are those of the text now (an edit may change
+        # either without moving the highlight).
+        section = document.section_path(found.start)
+        if ((found.start, found.end) != position or record.get("detached")
+                or quote.exact != text[found.start : found.end]
+                or list(record.get("section") or ()) != section):
             result.changes[record_id] = {
                 "target": {"selector": selectors(text, found.start, found.end)},
-                "section": document.section_path(found.start),
+                "section": section,
                 "detached": False,
             }
+            record = {**record, **result.changes[record_id]}
+        result.highlights.append(from_record(record, found.start, found.end, found.method))
     return result
 
 
