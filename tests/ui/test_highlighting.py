@@ -212,7 +212,7 @@ async def test_an_edited_file_at_the_same_path_re_anchors(make_reader, article_p
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("right_square_bracket", "j", "h", "q")
+        await pilot.press("right_square_bracket", "h", "q")
     text = article_path.read_text(encoding="utf-8")
     article_path.write_text(text.replace("# Test Article\n", "# Test Article\n\nA new "
                                          "introduction was added. It pushes everything down.\n"),

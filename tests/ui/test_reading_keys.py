@@ -62,14 +62,15 @@ async def test_brackets_move_by_section_and_update_status(make_reader, article_p
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         status = app.screen.query_one(StatusBar)
+        # ] lands on a section's first sentence, under its heading.
         await pilot.press("right_square_bracket")
-        assert cursor_sentence(app) == "First Section"
+        assert cursor_sentence(app) == "This section's first paragraph is here."
         await pilot.press("right_square_bracket", "right_square_bracket")
-        assert cursor_sentence(app) == "A Subsection"
+        assert cursor_sentence(app) == "Sentence one of the subsection."
         await pilot.pause()
         assert status.section == "A Subsection"
         await pilot.press("left_square_bracket")
-        assert cursor_sentence(app) == "Second Section"
+        assert cursor_sentence(app).startswith("Paragraph of the second section")
         await pilot.pause()
         assert status.section == "Second Section"
 
@@ -225,7 +226,7 @@ async def test_reading_position_is_restored(make_reader, article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("right_square_bracket", "right_square_bracket", "j")
+        await pilot.press("right_square_bracket", "right_square_bracket")
         remembered = cursor_sentence(app)
         await pilot.press("q")
     again = make_reader(article_path)
@@ -266,7 +267,7 @@ async def test_command_palette_runs_reading_commands(make_reader, article_path):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.3)
-        assert cursor_sentence(app) == "First Section"
+        assert cursor_sentence(app) == "This section's first paragraph is here."
 
 
 async def test_clicking_text_moves_the_cursor(make_reader, article_path):

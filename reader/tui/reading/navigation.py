@@ -40,20 +40,56 @@ def previous_paragraph_sentence(document: Document, cursor_index: int,
     return None
 
 
-def next_section_start(document: Document, offset: int) -> int | None:
-    """Start of the first section after ``offset``, if any."""
-    for section in document.sections:
+def section_landing(document: Document, index: int) -> int:
+    """The sentence a section move lands on in section ``index``: the first
+    sentence of its text, or its heading when text of its own comes only after
+    the next heading (or never)."""
+    sections = document.sections
+    section = sections[index]
+    heading = document.sentence_index_at(section.start)
+    heading_end = document.blocks[section.block_index].end
+    following = sections[index + 1].start if index + 1 < len(sections) else len(document.text)
+    first = document.first_sentence_from(heading_end)
+    if first > heading and heading_end <= document.sentence_starts[first] < following:
+        return first
+    return heading
+
+
+def _section_before(document: Document, offset: int) -> int | None:
+    """Index of the last section starting at or before ``offset`` (None before the first)."""
+    found = None
+    for index, section in enumerate(document.sections):
         if section.start > offset:
-            return section.start
+            break
+        found = index
+    return found
+
+
+def next_section_sentence(document: Document, cursor_offset: int) -> int | None:
+    """The sentence ``]`` moves to: the landing of the next section (None to stay)."""
+    if not document.sentence_count:
+        return None
+    for index, section in enumerate(document.sections):
+        if section.start > cursor_offset:
+            return section_landing(document, index)
     return None
 
 
-def previous_section_start(document: Document, offset: int) -> int | None:
-    """Start of the last section before ``offset``, if any."""
-    for section in reversed(document.sections):
-        if section.start < offset:
-            return section.start
-    return None
+def previous_section_sentence(document: Document, cursor_index: int,
+                              cursor_offset: int) -> int | None:
+    """The sentence ``[`` moves to: the landing of the section the cursor is in when
+    the cursor is past it, else of the section before; the article's first sentence
+    before the first section (None to stay)."""
+    if not document.sentence_count:
+        return None
+    current = _section_before(document, cursor_offset)
+    if current is not None:
+        landing = section_landing(document, current)
+        if landing < cursor_index:
+            return landing
+        if current > 0:
+            return section_landing(document, current - 1)
+    return 0 if cursor_index > 0 else None
 
 
 def sentence_in_view(document: Document, layout: Layout, top: int, height: int,
@@ -199,17 +235,30 @@ class Navigator:
         self.scroll_to_cursor()
 
     def section_next(self) -> None:
-        start = next_section_start(self._view.document, self._view.cursor_offset)
-        if start is not None:
-            self.move_to_offset(start, top=True)
+        view = self._view
+        index = next_section_sentence(view.document, view.cursor_offset)
+        if index is not None:
+            self._land(index)
 
     def section_previous(self) -> None:
         view = self._view
-        start = previous_section_start(view.document, view.cursor_offset)
-        if start is not None:
-            self.move_to_offset(start, top=True)
-        elif view.document.sentence_count:
-            self.move_to_offset(0, top=True)
+        index = previous_section_sentence(view.document, view.cursor_index, view.cursor_offset)
+        if index is not None:
+            self._land(index)
+
+    def _land(self, index: int) -> None:
+        """Put the cursor on sentence ``index`` with its section's heading near the top
+        (as far as the cursor's sentence stays in view)."""
+        view = self._view
+        view.cursor_index = index
+        start, end = view.cursor_span or (0, 0)
+        if not len(view.layout_):
+            return
+        section = view.document.section_index_at(start)
+        heading = view.document.sections[section].start if section is not None else start
+        lines = view.layout_.lines_for(start, end)
+        top = max(view.layout_.line_at(heading) - 2, lines.stop - self.height())
+        self.scroll_y_to(max(0, min(top, lines.start)))
 
     def page(self, direction: int) -> None:
         """Scroll a screen down (1) or up (-1), the cursor to the first sentence shown;
