@@ -164,13 +164,19 @@ class AnnotationActions:
         self._screen.notify(f"Undone: {described}.", timeout=2)
 
     def note(self) -> None:
-        """Edit the note of the highlight under the cursor (made first if needed)."""
-        highlight = self._under_cursor() or self._make()
-        if highlight is None:
+        """Edit the note of the highlight under the cursor (made first if needed;
+        a highlight made only to hold the note goes again if the note is not saved)."""
+        made = self._for_editing()
+        if made is None:
             return
+        highlight, fresh = made
 
         def save(note: str | None) -> None:
-            if (note is not None and note != highlight.note and self.annotator is not None
+            if note is None:
+                if fresh is not None:
+                    self._take_back(highlight, fresh)
+                return
+            if (note != highlight.note and self.annotator is not None
                     and self.guarded(self.annotator.set_note, highlight.id, note) is not None):
                 self.show()
 
@@ -179,13 +185,19 @@ class AnnotationActions:
         self._screen.app.push_screen(NoteEditorScreen(highlight.text, highlight.note), save)
 
     def tags(self) -> None:
-        """Edit the tags of the highlight under the cursor (made first if needed)."""
-        highlight = self._under_cursor() or self._make()
-        if highlight is None or self.annotator is None:
+        """Edit the tags of the highlight under the cursor (made first if needed;
+        a highlight made only to hold the tags goes again if they are not saved)."""
+        made = self._for_editing()
+        if made is None or self.annotator is None:
             return
+        highlight, fresh = made
 
         def save(tags: tuple[str, ...] | None) -> None:
-            if (tags is not None and tags != highlight.tags and self.annotator is not None
+            if tags is None:
+                if fresh is not None:
+                    self._take_back(highlight, fresh)
+                return
+            if (tags != highlight.tags and self.annotator is not None
                     and self.guarded(self.annotator.set_tags, highlight.id, tags) is not None):
                 self.show()
 
@@ -193,6 +205,29 @@ class AnnotationActions:
 
         self._screen.app.push_screen(
             TagEditorScreen(highlight.tags, self.annotator.known_tags()), save)
+
+    def _for_editing(self) -> tuple[Highlight, int | None] | None:
+        """The highlight under the cursor, or a new one made for it; with a new one,
+        the depth of the undo history just after making it (None for an old one)."""
+        highlight = self._under_cursor()
+        if highlight is not None:
+            return highlight, None
+        highlight = self._make()
+        if highlight is None or self.annotator is None:
+            return None
+        return highlight, len(self.annotator.history)
+
+    def _take_back(self, highlight: Highlight, depth: int) -> None:
+        """Remove a highlight made for a note or tags that were not saved, and its
+        step in the undo history, as if it had never been made."""
+        annotator = self.annotator
+        if annotator is None or annotator.get(highlight.id) is None:
+            return
+        if len(annotator.history) == depth:  # its step is still the last one
+            self.guarded(annotator.undo)
+        else:
+            self.guarded(annotator.delete, highlight.id)
+        self.show()
 
     def chosen_in_panel(self, highlight_id: str) -> None:
         """Show the chosen highlight; a detached one is re-attached to the selection."""
