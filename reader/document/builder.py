@@ -17,6 +17,7 @@ from reader.document.model import (
     Document,
     Section,
     Span,
+    TableShape,
 )
 from reader.document.sentences import split_sentences
 
@@ -106,6 +107,9 @@ class DocumentBuilder:
         marker: str = "",
         source_line: int = 0,
         language: str = "",
+        table: TableShape | None = None,
+        callout: str = "",
+        role: str = "",
     ) -> Block:
         while self._open:
             self.close_span(self._open[-1][1])
@@ -121,6 +125,9 @@ class DocumentBuilder:
             spans=tuple(self._spans),
             source_line=source_line,
             language=language,
+            table=table,
+            callout=callout,
+            role=role,
         )
         self.blocks.append(block)
         self._in_block = False

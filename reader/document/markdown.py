@@ -10,25 +10,24 @@ adding that chunk's start (``Document.chunk_starts``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.common.utils import normalizeReference
-from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
 from reader.document.builder import DocumentBuilder, title_from_path
-from reader.document.cells import text_cells
-from reader.document.model import CELL_SEPARATOR, BlockKind, Document
+from reader.document.markdown_blocks import TokenWalker
+from reader.document.model import Document
 
 #: Source characters per chunk: one chunk fills several screens and parses in ~10 ms.
 CHUNK_SIZE = 16_000
-
-Style = tuple[tuple[str, str | None], ...]
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _REFERENCE = re.compile(
@@ -36,16 +35,18 @@ _REFERENCE = re.compile(
 )
 _FRONT_MATTER_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
 _ATX_H1 = re.compile(r"^ {0,3}# +(.+?)(?: +#+)? *$", re.MULTILINE)
-_INLINE_STYLES = {"strong": "bold", "em": "italic", "s": "strike"}
 
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """The project's Markdown dialect: CommonMark plus tables, strikethrough,
-    front matter and footnotes (kept in place so chunks parse independently)."""
+    """The project's Markdown dialect: CommonMark (with its HTML) plus tables,
+    strikethrough, front matter, task lists, definition lists and footnotes (kept
+    in place so chunks parse independently). Callouts are found by the walker."""
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    md.use(tasklists_plugin)
+    md.use(deflist_plugin)
     return md
 
 
@@ -135,7 +136,7 @@ def parse_markdown(
     md = markdown_parser()
     references = _references(source) if len(chunks) > 1 else {}
     builder = DocumentBuilder()
-    walker = _TokenWalker(builder)
+    walker = TokenWalker(builder)
     metadata: dict[str, str] = {}
     for index in selected:
         chunk = chunks[index]
@@ -156,191 +157,6 @@ def parse_markdown(
         metadata=metadata,
         complete=complete,
     )
-
-
-class _TokenWalker:
-    """Turns markdown-it's token stream into builder calls, tracking nesting."""
-
-    def __init__(self, builder: DocumentBuilder) -> None:
-        self.builder = builder
-        self.front_matter: str | None = None
-        self.first_h1 = ""
-        self._lists: list[list[int]] = []  # [next number or -1 for bullets]
-        self._quote = 0
-        self._pending_marker = ""
-        self._footnote = ""
-
-    def walk(self, tokens: list[Token], line_base: int) -> None:
-        index = 0
-        count = len(tokens)
-        while index < count:
-            token = tokens[index]
-            kind = token.type
-            line = line_base + (token.map[0] if token.map else 0)
-            if kind == "heading_open":
-                level = int(token.tag[1])
-                inline = tokens[index + 1]
-                block = self._inline_block(inline, BlockKind.HEADING, line, level=level)
-                if level == 1 and not self.first_h1:
-                    self.first_h1 = self.builder_text(block.start, block.end, inline)
-                index += 3
-                continue
-            if kind == "paragraph_open":
-                inline = tokens[index + 1]
-                in_list = bool(self._lists)
-                if self._footnote:
-                    block_kind = BlockKind.FOOTNOTE
-                elif in_list:
-                    block_kind = BlockKind.LIST_ITEM
-                else:
-                    block_kind = BlockKind.PARAGRAPH
-                self._inline_block(inline, block_kind, line)
-                index += 3
-                continue
-            if kind in ("bullet_list_open", "ordered_list_open"):
-                start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else -1
-                self._lists.append([start])
-            elif kind in ("bullet_list_close", "ordered_list_close"):
-                self._lists.pop()
-            elif kind == "list_item_open":
-                counter = self._lists[-1]
-                if counter[0] < 0:
-                    self._pending_marker = "•◦▪"[(len(self._lists) - 1) % 3]
-                else:
-                    number = int(token.info) if token.info.isdigit() else counter[0]
-                    self._pending_marker = f"{number}{token.markup or '.'}"
-                    counter[0] = number + 1
-            elif kind == "list_item_close":
-                if self._pending_marker:  # an empty item still shows its marker
-                    self.builder.begin_block()
-                    self._end(BlockKind.LIST_ITEM, line)
-            elif kind == "blockquote_open":
-                self._quote += 1
-            elif kind == "blockquote_close":
-                self._quote -= 1
-            elif kind in ("fence", "code_block"):
-                self.builder.begin_block()
-                self.builder.add_text(token.content.rstrip("\n").expandtabs(4))
-                self._end(BlockKind.CODE, line, language=token.info.strip().split(" ")[0])
-            elif kind == "html_block":
-                self.builder.begin_block()
-                self.builder.add_text(token.content.rstrip("\n"))
-                self._end(BlockKind.HTML, line)
-            elif kind == "hr":
-                self.builder.begin_block()
-                self._end(BlockKind.RULE, line)
-            elif kind == "table_open":
-                index = self._table(tokens, index, line)
-                continue
-            elif kind == "front_matter":
-                self.front_matter = token.content
-            elif kind == "footnote_reference_open":
-                self._footnote = f"[{token.meta.get('label', '')}]"
-                self._pending_marker = self._footnote
-            elif kind == "footnote_reference_close":
-                self._footnote = ""
-            index += 1
-
-    def builder_text(self, start: int, end: int, inline: Token) -> str:
-        return " ".join(_plain(inline.children or []).split())
-
-    def _end(self, kind: BlockKind, line: int, *, level: int = 0, language: str = ""):
-        marker, self._pending_marker = self._pending_marker, ""
-        return self.builder.end_block(
-            kind,
-            level=level,
-            depth=len(self._lists),
-            quote=self._quote,
-            marker=marker,
-            source_line=line,
-            language=language,
-        )
-
-    def _inline_block(self, inline: Token, kind: BlockKind, line: int, *, level: int = 0):
-        self.builder.begin_block()
-        for text, styles in _pieces(inline.children or []):
-            self.builder.add_text(text, styles)
-        return self._end(kind, line, level=level)
-
-    def _table(self, tokens: list[Token], index: int, line: int) -> int:
-        rows: list[list[list[tuple[str, Style]]]] = []
-        header_rows = 0
-        in_head = False
-        while tokens[index].type != "table_close":
-            token = tokens[index]
-            if token.type == "thead_open":
-                in_head = True
-            elif token.type == "thead_close":
-                in_head = False
-            elif token.type == "tr_open":
-                rows.append([])
-                header_rows += in_head
-            elif token.type == "inline":
-                rows[-1].append(list(_pieces(token.children or [])))
-            index += 1
-        columns = max((len(row) for row in rows), default=0)
-        widths = [0] * columns
-        for row in rows:
-            for column, cell in enumerate(row):
-                widths[column] = max(widths[column], sum(text_cells(text) for text, _ in cell))
-        self.builder.begin_block()
-        for number, row in enumerate(rows):
-            if number:
-                self.builder.add_text("\n")
-            header: Style = (("table_header", None),) if number < header_rows else ()
-            for column in range(columns):
-                if column:
-                    self.builder.add_text(CELL_SEPARATOR)
-                cell = row[column] if column < len(row) else []
-                used = 0
-                for text, styles in cell:
-                    self.builder.add_text(text, header + styles)
-                    used += text_cells(text)
-                if column < columns - 1:
-                    self.builder.add_text(" " * (widths[column] - used))
-        self._end(BlockKind.TABLE, line)
-        return index + 1
-
-
-def _pieces(children: Iterable[Token]) -> Iterable[tuple[str, Style]]:
-    """(text, styles) runs of an inline token's children, markup removed."""
-    active: list[tuple[str, str | None]] = []
-    for child in children:
-        kind = child.type
-        if kind == "text":
-            yield child.content, tuple(active)
-        elif kind == "softbreak":
-            yield " ", tuple(active)
-        elif kind == "hardbreak":
-            yield "\n", tuple(active)
-        elif kind == "code_inline":
-            yield child.content, (*active, ("code", None))
-        elif kind.endswith("_open") and kind[:-5] in _INLINE_STYLES:
-            active.append((_INLINE_STYLES[kind[:-5]], None))
-        elif kind == "link_open":
-            active.append(("link", str(child.attrGet("href") or "")))
-        elif kind.endswith("_close") and (kind[:-6] in _INLINE_STYLES or kind == "link_close"):
-            style = "link" if kind == "link_close" else _INLINE_STYLES[kind[:-6]]
-            for position in range(len(active) - 1, -1, -1):
-                if active[position][0] == style:
-                    del active[position]
-                    break
-        elif kind == "image":
-            alt = _plain(child.children or []) or child.content
-            yield f"[image: {alt}]" if alt else "[image]", (
-                *active,
-                ("image", str(child.attrGet("src") or "")),
-            )
-        elif kind == "footnote_ref":
-            yield f"[{child.meta.get('label', '')}]", (*active, ("footnote_ref", None))
-        elif kind == "html_inline":
-            continue
-        elif child.content:
-            yield child.content, tuple(active)
-
-
-def _plain(children: Iterable[Token]) -> str:
-    return "".join(text for text, _ in _pieces(children))
 
 
 def _references(source: str) -> dict[str, dict[str, str]]:

@@ -7,7 +7,10 @@ Coordinate system (annotations anchor to it, so it must stay stable):
   (a blank line). Markup is not part of the text: no ``#`` of headings, no
   emphasis markers, no link targets, no list markers or quote bars (those are
   presentation, kept on the block). Table cells are joined by ``CELL_SEPARATOR``
-  and rows by a newline; code blocks keep their own newlines.
+  and rows by a newline (a line break inside a cell is a newline too, so
+  ``Block.table`` says where each cell is); code blocks keep their own newlines.
+  HTML is reduced to its text: tags are not part of it, entities are decoded,
+  an image is its alt text in brackets.
 * Every offset is an index into ``Document.text`` (Python ``str`` indices, so
   code points), half open: ``text[start:end]``.
 * Blocks tile the text: ``BLOCK_SEPARATOR.join(block texts) == text``.
@@ -44,13 +47,36 @@ class BlockKind(str, Enum):
 PREFORMATTED = frozenset({BlockKind.CODE, BlockKind.TABLE, BlockKind.HTML})
 
 
+#: Column alignments a table can ask for (from ``:--``, ``:-:`` and ``--:``).
+ALIGNMENTS = ("", "left", "center", "right")
+
+
+@dataclass(frozen=True, slots=True)
+class TableShape:
+    """Where a table block's cells are, so a layout can place them in columns.
+
+    ``rows`` holds, for each row, one ``(start, end)`` span per column: the cell's
+    text without its padding (an empty span for a missing cell). The first
+    ``header_rows`` rows are the header. ``aligns`` has one of ``ALIGNMENTS``
+    per column.
+    """
+
+    rows: tuple[tuple[tuple[int, int], ...], ...]
+    aligns: tuple[str, ...]
+    header_rows: int = 0
+
+    @property
+    def columns(self) -> int:
+        return len(self.aligns)
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """An inline style over ``text[start:end]``.
 
-    ``style`` is one of ``bold``, ``italic``, ``code``, ``link``, ``strike``,
-    ``footnote_ref``, ``image``, ``table_header``. Spans may overlap (a bold
-    link is two spans).
+    ``style`` is one of ``bold``, ``italic``, ``code``, ``kbd``, ``link``,
+    ``strike``, ``footnote_ref``, ``image``, ``table_header``, ``table_border``.
+    Spans may overlap (a bold link is two spans).
     """
 
     start: int
@@ -74,6 +100,13 @@ class Block:
             first line; empty when there is none.
         spans: Inline styles, in order of ``start``.
         source_line: 0-based line in the source file where the block starts.
+        language: The info string's first word, for code blocks.
+        table: Where the cells are, for tables.
+        callout: The kind of callout (``note``, ``tip``, ``important``,
+            ``warning``, ``caution``) or ``details`` the block is inside; empty
+            outside them.
+        role: ``title`` for the title line of a callout or of a details block
+            (its ``marker`` is the callout's symbol); empty otherwise.
     """
 
     kind: BlockKind
@@ -86,6 +119,9 @@ class Block:
     spans: tuple[Span, ...] = ()
     source_line: int = 0
     language: str = ""
+    table: TableShape | None = None
+    callout: str = ""
+    role: str = ""
 
 
 @dataclass(slots=True)
