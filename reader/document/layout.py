@@ -5,6 +5,10 @@ Layout is a pure function of (document, width). Each screen line shows
 blocks), after a prefix made of indentation, quote bars and, on a block's first
 line, its list marker. The arrays are parallel and compact, so a 5 MB article's
 hundred thousand lines cost a few megabytes, and offset → line is a bisection.
+
+A table that does not fit as it is (see :mod:`reader.document.tables`) is the
+exception: its lines are runs of cell text and drawn decoration, kept in
+``Layout.runs``, and ``Layout.cells`` maps its offsets to its lines.
 """
 
 from __future__ import annotations
@@ -12,10 +16,14 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate
 
-from reader.document.cells import char_widths, single_cells
+from reader.document.cells import offset_at_column
 from reader.document.model import PREFORMATTED, Block, BlockKind, Document
+from reader.document.tables import CellIndex, Run, offset_in_runs, table_lines
+from reader.document.wrap import wrap_block
+
+__all__ = ["LIST_INDENT", "QUOTE_BAR", "Layout", "block_prefix_width", "column_offset",
+           "layout_document", "wrap_block"]
 
 #: Columns a list level indents by.
 LIST_INDENT = 3
@@ -31,6 +39,8 @@ def block_prefix_width(block: Block) -> int:
         width += LIST_INDENT * block.depth + (1 if len(block.marker) > 2 else 0)
     elif block.kind is BlockKind.FOOTNOTE:
         width += max(len(block.marker) + 1, 4)
+    elif block.role == "title" and block.marker:
+        width += len(block.marker) + 1
     if block.kind is BlockKind.CODE or block.kind is BlockKind.HTML:
         width += 2
     return width
@@ -46,6 +56,12 @@ class Layout:
         ends: Text offset where it ends (equal to ``starts`` for a blank line).
         blocks: Index of the line's block, -1 for a blank line between blocks.
         first: 1 where the line is its block's first line (draws the marker).
+        runs: The runs of each line of a table laid out in runs, by line.
+        cells: Offset → line for each such table, by block index.
+
+    For a line in ``runs``, ``starts`` and ``ends`` bound the text it shows (the
+    start is kept from going back, so lines stay in order for bisection) and
+    ``cells`` says exactly which line shows an offset.
     """
 
     width: int
@@ -53,6 +69,8 @@ class Layout:
     ends: array = field(default_factory=lambda: array("l"))
     blocks: array = field(default_factory=lambda: array("l"))
     first: array = field(default_factory=lambda: array("b"))
+    runs: dict[int, tuple[Run, ...]] = field(default_factory=dict)
+    cells: dict[int, CellIndex] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -64,12 +82,24 @@ class Layout:
         line = max(0, bisect_right(self.starts, offset) - 1)
         while line > 0 and self.blocks[line] < 0:
             line -= 1
+        if self.cells:
+            index = self.cells.get(self.blocks[line])
+            if index is not None:
+                exact = index.line_at(offset)
+                if exact is not None:
+                    return exact
         return line
 
     def lines_for(self, start: int, end: int) -> range:
         """Lines that show any of ``text[start:end]``."""
         first = self.line_at(start)
         last = self.line_at(max(start, end - 1))
+        if self.cells:
+            for line in (first, last):
+                index = self.cells.get(self.blocks[line])
+                found = index.lines_over(start, end) if index is not None else None
+                if found is not None:
+                    first, last = min(first, found[0]), max(last, found[1])
         return range(first, last + 1)
 
 
@@ -81,7 +111,7 @@ def layout_document(document: Document, width: int) -> Layout:
     all_ascii = text.isascii()  # then no line needs measuring, which saves a tenth
     previous: Block | None = None
     for index, block in enumerate(document.blocks):
-        if previous is not None and not (
+        if previous is not None and previous.role != "title" and not (
             block.kind is BlockKind.LIST_ITEM and previous.kind is BlockKind.LIST_ITEM
         ):
             starts.append(previous.end)
@@ -89,6 +119,12 @@ def layout_document(document: Document, width: int) -> Layout:
             blocks.append(-1)
             first.append(0)
         available = max(MIN_TEXT_WIDTH, layout.width - block_prefix_width(block))
+        if block.kind is BlockKind.TABLE and block.table is not None:
+            table = table_lines(text, block, available)
+            if table is not None:
+                _add_table(layout, index, table)
+                previous = block
+                continue
         is_first = 1
         for start, end in wrap_block(text, block.start, block.end, available,
                                      block.kind in PREFORMATTED, measure=not all_ascii):
@@ -101,114 +137,33 @@ def layout_document(document: Document, width: int) -> Layout:
     return layout
 
 
-def wrap_block(
-    text: str, start: int, end: int, width: int, preformatted: bool = False,
-    *, measure: bool = True,
-) -> list[tuple[int, int]]:
-    """Line spans of ``text[start:end]`` wrapped at ``width`` cells.
 
-    Prose breaks at spaces (the space is left out of both lines) and at
-    newlines; a word longer than the width is cut. Preformatted text keeps every
-    character, including leading spaces, and is cut at the width. Wide
-    characters (CJK, emoji) count two cells, and a line may also break between
-    two of them, as CJK text has no spaces. ``measure=False`` says the caller
-    knows every character is one cell.
+
+def _add_table(layout: Layout, block_index: int, lines: list) -> None:
+    """Append the lines of a table laid out in runs, and index its offsets."""
+    entries: list[tuple[int, int, int]] = []
+    floor = layout.starts[-1] if len(layout.starts) else 0
+    for number, line in enumerate(lines):
+        position = len(layout.starts)
+        start = max(floor, line.start)
+        floor = start
+        layout.starts.append(start)
+        layout.ends.append(max(start, line.end))
+        layout.blocks.append(block_index)
+        layout.first.append(1 if number == 0 else 0)
+        layout.runs[position] = line.runs
+        entries.extend((run.start, run.end, position) for run in line.runs
+                       if not run.deco and run.end > run.start)
+    layout.cells[block_index] = CellIndex(entries)
+
+
+def column_offset(text: str, layout: Layout, line: int, column: int) -> int:
+    """The offset drawn ``column`` cells into the text of ``line`` (after its prefix).
+
+    Past the end of the line's text this is the line's end; on a table's drawn
+    separators and padding, the start of the cell text after them.
     """
-    if start == end:
-        return [(start, start)]
-    lines: list[tuple[int, int]] = []
-    append = lines.append
-    find = text.find
-    rfind = text.rfind
-    measure = measure and not single_cells(text, start, end)
-    position = start
-    while position <= end:
-        newline = find("\n", position, end)
-        line_end = end if newline < 0 else newline
-        # Wrap the segment [position, line_end).
-        if measure and not single_cells(text, position, line_end):
-            lines.extend(_wrap_measured(text, position, line_end, width, preformatted))
-        elif preformatted:
-            cut = position
-            while line_end - cut > width:
-                append((cut, cut + width))
-                cut += width
-            append((cut, line_end))
-        else:
-            cut = position
-            while line_end - cut > width:
-                space = rfind(" ", cut, cut + width + 1)
-                if space <= cut:
-                    append((cut, cut + width))
-                    cut += width
-                else:
-                    stop = space
-                    while stop > cut and text[stop - 1] == " ":
-                        stop -= 1
-                    append((cut, stop))
-                    cut = space + 1
-                while cut < line_end and text[cut] == " ":
-                    cut += 1
-            stop = line_end
-            while stop > cut and text[stop - 1] == " ":
-                stop -= 1
-            if cut < stop or position == line_end:
-                append((cut, stop))
-        if newline < 0:
-            break
-        position = newline + 1
-    return lines
-
-
-def _wrap_measured(
-    text: str, start: int, end: int, width: int, preformatted: bool
-) -> list[tuple[int, int]]:
-    """:func:`wrap_block` for one line of text that has characters not one cell wide."""
-    widths = char_widths(text, start, end)
-    # totals[i]: cells of text[start:start + i]
-    totals = list(accumulate(widths, initial=0))
-    lines: list[tuple[int, int]] = []
-    cut = start
-    while totals[end - start] - totals[cut - start] > width:
-        # fit: the first character that does not fit on this line (zero-width
-        # characters stay with the one they follow).
-        fit = start + bisect_right(totals, totals[cut - start] + width) - 1
-        fit = max(fit, cut + 1)  # a character wider than the whole line still goes
-        if preformatted:
-            lines.append((cut, fit))
-            cut = fit
-            continue
-        brk = _last_break(text, widths, start, cut, fit)
-        if brk is None:
-            lines.append((cut, fit))
-            cut = fit
-        else:
-            stop = brk
-            while stop > cut and text[stop - 1] == " ":
-                stop -= 1
-            lines.append((cut, stop))
-            cut = brk
-        while cut < end and text[cut] == " ":
-            cut += 1
-    stop = end
-    if not preformatted:
-        while stop > cut and text[stop - 1] == " ":
-            stop -= 1
-    if cut < stop or not lines:
-        lines.append((cut, stop))
-    return lines
-
-
-def _last_break(text: str, widths: list[int], start: int, cut: int, fit: int) -> int | None:
-    """Where a line from ``cut`` that must end by ``fit`` ends: at the last space up
-    to ``fit``, or between two characters one of which is wide; None if nowhere.
-
-    ``widths`` are the cells of the characters from ``start``.
-    """
-    for position in range(fit, cut, -1):
-        if text[position] == " ":
-            return position
-        here = widths[position - start]
-        if here and (here == 2 or widths[position - 1 - start] == 2):
-            return position
-    return None
+    runs = layout.runs.get(line) if layout.runs else None
+    if runs is not None:
+        return offset_in_runs(text, runs, column)
+    return offset_at_column(text, layout.starts[line], layout.ends[line], column)

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 from textual.geometry import Offset
 from textual.selection import Selection
 
-from reader.document.cells import offset_at_column
-from reader.document.layout import Layout, block_prefix_width
+from reader.document.layout import Layout, block_prefix_width, column_offset
 from reader.document.model import Document
 from reader.document.words import (
     next_word_end,
@@ -35,8 +34,7 @@ def offset_of_cell(document: Document, layout: Layout, margin: int, x: int, line
         return layout.starts[line]
     block = document.blocks[layout.blocks[line]]
     column = x - margin - block_prefix_width(block)
-    start, stop = layout.starts[line], layout.ends[line]
-    return offset_at_column(document.text, start, stop, column)
+    return column_offset(document.text, layout, line, column)
 
 
 def span_of_cells(document: Document, layout: Layout, margin: int,
@@ -63,7 +61,7 @@ def offset_under(document: Document, layout: Layout, margin: int, column: int,
     column = column - margin - block_prefix_width(block)
     start, end = layout.starts[line], layout.ends[line]
     return min(end - 1 if end > start else start,
-               offset_at_column(document.text, start, end, column))
+               column_offset(document.text, layout, line, column))
 
 
 def move_selection_end(text: str, span: tuple[int, int], direction: int) -> tuple[int, int]:
