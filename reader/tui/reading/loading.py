@@ -153,5 +153,12 @@ class ArticleLoader:
         status = screen.query_one(StatusBar)
         status.title = document.title
         status.note = ""
-        view.replace_document(document, locate(document, position), layout)
+        offset = locate(document, position)
+        # g or G pressed on the preview meant the article's start or end.
+        jump = view._navigator.carry_jump(document)
+        if jump == "start":
+            offset = 0
+        elif jump == "end" and document.sentence_count:
+            offset = document.sentence_starts[-1]
+        view.replace_document(document, offset, layout)
         screen.annotations.start(document, records, anchoring)

@@ -7,7 +7,7 @@ them to the view that owns it, which keeps the key bindings and their actions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from reader.document.layout import Layout
 from reader.document.model import Document
@@ -121,11 +121,23 @@ def links_in(document: Document, start: int, end: int) -> list[str]:
     ]
 
 
+Jump = Literal["start", "end"]
+
+
 class Navigator:
-    """Moves the cursor of one :class:`ArticleView` and scrolls it into view."""
+    """Moves the cursor of one :class:`ArticleView` and scrolls it into view.
+
+    ``g`` and ``G`` on a part of the article (a preview, while the rest is
+    parsed) are remembered, so that they can still take the reader to the
+    article's real start or end once it is all there.
+    """
 
     def __init__(self, view: ArticleView) -> None:
         self._view = view
+        #: A g/G made on a partial document: (where, document, cursor index, scroll y).
+        self._jump: tuple[Jump, Document, int, int] | None = None
+        #: A g/G to make again once this document's layout is installed.
+        self._jump_on_layout: tuple[Jump, Document] | None = None
 
     # -------------------------------------------------------------- scrolling
     def height(self) -> int:
@@ -166,7 +178,18 @@ class Navigator:
 
     def put_cursor_on_row(self, top_row: int | None) -> None:
         """Scroll so the cursor's line is on screen row ``top_row`` (kept on the screen);
-        None puts it a few rows down, or where it is when it is near the top."""
+        None puts it a few rows down, or where it is when it is near the top.
+
+        Called when a layout is installed: a ``g``/``G`` waiting for this
+        document (see :meth:`carry_jump`) is made instead."""
+        pending = self._jump_on_layout
+        if pending is not None and pending[1] is self._view.document:
+            self._jump_on_layout = None
+            if pending[0] == "start":
+                self.go_start()
+            else:
+                self.go_end()
+            return
         line = self.cursor_line()
         if top_row is None:
             top_row = min(3, self._view.size.height // 4) if line > 3 else line
@@ -279,9 +302,38 @@ class Navigator:
         if view.document.sentence_count:
             view.cursor_index = 0
         self.scroll_y_to(0)
+        self._remember_jump("start")
 
     def go_end(self) -> None:
         view = self._view
         if view.document.sentence_count:
             view.cursor_index = view.document.sentence_count - 1
         self.scroll_y_to(len(view.layout_) - self.height())
+        self._remember_jump("end")
+
+    # ------------------------------------------------- g/G on a partial article
+    def _remember_jump(self, where: Jump) -> None:
+        view = self._view
+        self._jump = None
+        if not view.document.complete:
+            self._jump = (where, view.document, view.cursor_index, round(view.scroll_offset.y))
+
+    def pending_jump(self) -> Jump | None:
+        """``"start"`` or ``"end"`` when the last move on this partial document was
+        ``g`` or ``G`` and the reader has not moved (nor scrolled) since."""
+        view = self._view
+        if self._jump is None:
+            return None
+        where, document, index, scroll_y = self._jump
+        if (document is view.document and index == view.cursor_index
+                and scroll_y == round(view.scroll_offset.y)):
+            return where
+        return None
+
+    def carry_jump(self, document: Document) -> Jump | None:
+        """Before ``document`` (the whole article) replaces the partial one: a pending
+        ``g``/``G`` is made again in it once its layout is installed. Returns it."""
+        where = self.pending_jump()
+        self._jump = None
+        self._jump_on_layout = (where, document) if where is not None else None
+        return where
