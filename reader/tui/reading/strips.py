@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from reader.document.layout import LIST_INDENT, QUOTE_BAR, block_prefix_width
 from reader.document.model import Block, BlockKind
+from reader.document.tables import Run
 
 if TYPE_CHECKING:
     from reader.tui.widgets.article_view import ArticleView
@@ -60,6 +61,14 @@ COMPONENT_CLASSES = {
     "article-view--highlight-overlap",
     "article-view--search-match",
     "article-view--search-current",
+    "article-view--kbd",
+    "article-view--table-border",
+    "article-view--callout-note",
+    "article-view--callout-tip",
+    "article-view--callout-important",
+    "article-view--callout-warning",
+    "article-view--callout-caution",
+    "article-view--callout-details",
 }
 
 _SPAN_COMPONENT = {
@@ -71,7 +80,11 @@ _SPAN_COMPONENT = {
     "footnote_ref": "footnote",
     "image": "italic",
     "table_header": "table-header",
+    "table_border": "table-border",
+    "kbd": "kbd",
 }
+#: How a table's drawn decoration looks, by its role.
+_RUN_COMPONENT = {"border": "table-border", "label": "table-header"}
 
 
 class LineRenderer:
@@ -132,19 +145,39 @@ class LineRenderer:
         margin = view.left_margin()
         block_index = layout.blocks[index]
         if block_index < 0:
-            return Strip([Segment(" " * margin, base)] if margin else [], margin)
+            return self._gap(index, margin, base)
         block = view.document.blocks[block_index]
         start, end = layout.starts[index], layout.ends[index]
         segments = self._margin_segments(margin, start, end, base)
         block_style = self._block_style(block)
         segments.extend(self._prefix_segments(block, bool(layout.first[index]), base))
+        runs = layout.runs.get(index) if layout.runs else None
         if block.kind is BlockKind.RULE:
             segments.append(Segment("─" * (layout.width - block_prefix_width(block)),
                                     base + self.style("rule")))
+        elif runs is not None:
+            segments.extend(self._run_segments(block, runs, base + block_style))
+            if any(not run.deco and view.highlight_marks.note_ends_on(run.start, run.end)
+                   for run in runs):
+                segments.append(Segment(" " + NOTE_MARKER, base + self.style("note-marker")))
         else:
             segments.extend(self._text_segments(block, start, end, base + block_style))
             if view.highlight_marks.note_ends_on(start, end):
                 segments.append(Segment(" " + NOTE_MARKER, base + self.style("note-marker")))
+        return Strip(segments)
+
+    def _gap(self, index: int, margin: int, base: Style) -> Strip:
+        """The blank line between two blocks; inside a callout its bars go on."""
+        segments = [Segment(" " * margin, base)] if margin else []
+        layout = self._view.layout_
+        around = (layout.blocks[index - 1], layout.blocks[index + 1]) if (
+            0 < index < len(layout) - 1) else (-1, -1)
+        if min(around) >= 0:
+            blocks = self._view.document.blocks
+            before, after = blocks[around[0]], blocks[around[1]]
+            if before.callout and before.callout == after.callout:
+                bars = QUOTE_BAR * min(before.quote, after.quote)
+                segments.append(Segment(bars, base + self.style(f"callout-{before.callout}")))
         return Strip(segments)
 
     def _margin_segments(self, margin: int, start: int, end: int, base: Style) -> list[Segment]:
@@ -166,27 +199,71 @@ class LineRenderer:
             return self.style("code-block")
         if kind is BlockKind.FOOTNOTE:
             return self.style("footnote")
+        if block.role == "title" and block.callout:
+            return self.style(f"callout-{block.callout}")
+        if block.callout:
+            return Style()
         if block.quote:
             return self.style("quote")
         return Style()
 
     def _prefix_segments(self, block: Block, first_line: bool, base: Style) -> list[Segment]:
         segments: list[Segment] = []
+        bar_style = self.style(f"callout-{block.callout}" if block.callout else "quote")
+        title = block.role == "title" and bool(block.marker)
+        marker_style = bar_style if title else self.style("marker")
         if block.quote:
-            segments.append(Segment(QUOTE_BAR * block.quote, base + self.style("quote")))
+            segments.append(Segment(QUOTE_BAR * block.quote, base + bar_style))
         if block.depth:
             room = LIST_INDENT * block.depth + (1 if len(block.marker) > 2 else 0)
             if first_line and block.marker:
                 segments.append(Segment(" " * (room - len(block.marker) - 1), base))
-                segments.append(Segment(block.marker + " ", base + self.style("marker")))
+                segments.append(Segment(block.marker + " ", base + marker_style))
             else:
                 segments.append(Segment(" " * room, base))
+        elif title:
+            shown = block.marker if first_line else " " * len(block.marker)
+            segments.append(Segment(shown + " ", base + marker_style))
         elif block.kind is BlockKind.FOOTNOTE:
             room = max(len(block.marker) + 1, 4)
             label = block.marker if first_line else ""
             segments.append(Segment(label.ljust(room), base + self.style("marker")))
         if block.kind is BlockKind.CODE or block.kind is BlockKind.HTML:
             segments.append(Segment("  ", base + self.style("code-block")))
+        return segments
+
+    def _marks(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The cursor, highlights, selection and search matches over [start, end)."""
+        view = self._view
+        marks: list[tuple[int, int, str]] = []
+        cursor = view.cursor_span
+        if cursor is not None and cursor[0] < end and cursor[1] > start:
+            marks.append((cursor[0], cursor[1], "cursor"))
+        marks.extend(view.highlight_marks.marks(start, end))
+        selection = view.selection_span
+        if selection is not None and selection[0] < end and selection[1] > start:
+            marks.append((selection[0], selection[1], "selection"))
+        marks.extend(self._match_marks(start, end))
+        return marks
+
+    def _run_segments(self, block: Block, runs: tuple[Run, ...], style: Style) -> list[Segment]:
+        """A table line laid out in runs: its cell text, padding, separators and rules.
+
+        Decoration takes the marks that cover the offset it stands for, so a
+        highlight over two cells runs through the separator between them.
+        """
+        segments: list[Segment] = []
+        for run in runs:
+            if not run.deco:
+                segments.extend(self._text_segments(block, run.start, run.end, style))
+                continue
+            piece_style = style
+            if run.role in _RUN_COMPONENT:
+                piece_style += self.style(_RUN_COMPONENT[run.role])
+            names = tuple(name for _, _, name in self._marks(run.start, run.start + 1))
+            if names:
+                piece_style += _combine(self, names)
+            segments.append(Segment(run.deco, piece_style))
         return segments
 
     def _text_segments(self, block: Block, start: int, end: int, style: Style) -> list[Segment]:
@@ -199,14 +276,7 @@ class LineRenderer:
             for span in block.spans
             if span.start < end and span.end > start
         ]
-        cursor = view.cursor_span
-        if cursor is not None and cursor[0] < end and cursor[1] > start:
-            marks.append((cursor[0], cursor[1], "cursor"))
-        marks.extend(view.highlight_marks.marks(start, end))
-        selection = view.selection_span
-        if selection is not None and selection[0] < end and selection[1] > start:
-            marks.append((selection[0], selection[1], "selection"))
-        marks.extend(self._match_marks(start, end))
+        marks.extend(self._marks(start, end))
         if not marks:
             return [Segment(_clean(text[start:end]), style)] if end > start else []
         points = {start, end}
