@@ -61,6 +61,8 @@ class ReviewScreen(Screen[None]):
         new: At most this many never-reviewed highlights.
         clock: Returns the current time (timezone-aware); for tests.
         desired_retention: Overrides the remembered ``review_retention`` setting.
+        session: A session already made with these options (the command line makes it
+            to look before opening); None: made on mount.
     """
 
     CSS_PATH = styles_dir() / "review.tcss"
@@ -113,6 +115,7 @@ class ReviewScreen(Screen[None]):
         new: int = DEFAULT_NEW,
         clock: Clock | None = None,
         desired_retention: float | None = None,
+        session: ReviewSession | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -122,7 +125,7 @@ class ReviewScreen(Screen[None]):
         self.new = new
         self.clock = clock
         self.desired_retention = desired_retention
-        self.session: ReviewSession | None = None
+        self.session: ReviewSession | None = session
         self.loader = PassageLoader()
         self.revealed = False
         self.finished = False
@@ -142,6 +145,10 @@ class ReviewScreen(Screen[None]):
     # ------------------------------------------------------------------ start
     def on_mount(self) -> None:
         self.call_after_refresh(resume_collection)
+        if self.session is not None:
+            self.query_one(ReviewTopLine).show_heading(self.session, article_id=self.article_id)
+            self._show_card()
+            return
         retention = self.desired_retention
         if retention is None:
             try:
