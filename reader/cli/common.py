@@ -83,6 +83,15 @@ def safe_output() -> None:
             reconfigure(errors="replace")
 
 
+def on_terminal() -> bool:
+    """Both stdin and stdout are terminals: only then may a full-screen app start
+    (it would write escape codes into a pipe or file, and wait for keys from one)."""
+    try:
+        return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
+    except (ValueError, OSError):  # a closed or detached stream
+        return False
+
+
 def warn(message: str) -> None:
     print(f"readmark: warning: {message}", file=sys.stderr)
 

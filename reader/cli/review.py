@@ -5,11 +5,21 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from reader.cli.common import CliError, clip, common_arguments, open_store, safe_output
+from reader.cli.common import (
+    CliError,
+    clip,
+    common_arguments,
+    on_terminal,
+    open_store,
+    plural,
+    safe_output,
+)
 
 if TYPE_CHECKING:
+    from reader.review.outlook import Outlook
     from reader.store import Store
 
 NOTHING_YET = "Nothing to review yet — highlight passages while reading (h), then come back."
@@ -48,6 +58,11 @@ def review_parser() -> argparse.ArgumentParser:
         "now, most overdue first, then a few new highlights in reading order. Keys: space "
         "shows the note, 1-4 rate (again, hard, good, easy), e note, # tags, s skip, "
         "S suspend, o open the article there, u undo, q end.",
+        epilog="With nothing to review, the session does not open: one line says so and when "
+        "the next card is due (local time). Without a terminal (stdin or stdout a pipe or a "
+        "file, as in a script or a status bar) the session never opens either: one line says "
+        "how many cards are due now and how many new highlights wait. Both exit with status 0; "
+        "status 2 is for errors (a bad option, an unknown article, an unreadable library).",
     )
     parser.add_argument(
         "article",
@@ -79,7 +94,7 @@ def review_parser() -> argparse.ArgumentParser:
 
 
 def review_command(args: argparse.Namespace) -> int:
-    """Start a review session in the terminal."""
+    """Start a review session in the terminal, or say in one line why there is none."""
     from reader.tui.startup import paused_collection
 
     with paused_collection():  # until the first card is painted (see reader.tui.startup)
@@ -123,15 +138,29 @@ def _review(args: argparse.Namespace) -> int:
                 else f"{count} card{'s' if count != 1 else ''} can be reviewed again."
             )
             return 0
+        from reader.review.outlook import session_outlook
+        from reader.review.session import ReviewSession
+
+        new = DEFAULT_NEW if args.new is None else args.new
+        session = ReviewSession(store, article_id=article_id, limit=args.limit, tag=args.tag,
+                                new=new, desired_retention=_retention_of(store, args.retention))
+        outlook = session_outlook(session, limit=args.limit)
+        if not session.queue or not on_terminal():
+            safe_output()
+            print(outlook_line(outlook, session.started,
+                               scope=_scope(store, article_id, session.tag)))
+            return 0
         from reader.tui.app import make_review_app
 
+        # The session read the library once; the screen takes it as it is.
         app = make_review_app(
             store,
             article_id=article_id,
             limit=args.limit,
             tag=args.tag,
-            new=DEFAULT_NEW if args.new is None else args.new,
+            new=new,
             desired_retention=args.retention,
+            session=session,
         )
         app.run()
         return app.return_code or 0
@@ -169,3 +198,88 @@ def find_article(store: Store, wanted: str) -> dict[str, Any]:
     titles = ", ".join(f"“{clip(str(a.get('title')), 40)}”" for a in matches[:3])
     more = f" and {len(matches) - 3} more" if len(matches) > 3 else ""
     raise CliError(f"{wanted!r} matches {len(matches)} titles ({titles}{more}); be more precise")
+
+
+def _retention_of(store: Store, given: float | None) -> float:
+    """The desired retention: ``--retention``, else the remembered one, else the default."""
+    from reader.review.scheduling import DEFAULT_RETENTION, RETENTION_SETTING, clamp_retention
+    from reader.store import StoreError
+
+    if given is not None:
+        return clamp_retention(given)
+    try:
+        return clamp_retention(store.get_setting(RETENTION_SETTING, DEFAULT_RETENTION))
+    except StoreError:
+        return DEFAULT_RETENTION
+
+
+def _scope(store: Store, article_id: str | None, tag: str | None) -> str:
+    """How the line names what was asked for: "" for the whole library."""
+    parts = []
+    if article_id is not None:
+        title = next((str(a.get("title") or "") for a in store.articles()
+                      if a["id"] == article_id), "")
+        parts.append(f"in “{clip(title, 40)}”" if title else "in that article")
+    if tag is not None:
+        parts.append(f"tagged #{tag}")
+    return " ".join(parts)
+
+
+def outlook_line(
+    outlook: Outlook, now: datetime, *, scope: str = "", tz: tzinfo | None = None
+) -> str:
+    """The one line `readmark review` prints instead of opening a session.
+
+    Args:
+        outlook: What the session would hold.
+        now: The current time (timezone-aware).
+        scope: How to name the article or tag asked for ("" for all).
+        tz: The time zone times are shown in (default: the local one).
+    """
+    from reader.review.outlook import due_that_day
+
+    where = f" {scope}" if scope else ""
+    if outlook.highlights == 0:
+        return f"No highlights{where} to review." if scope else NOTHING_YET
+    if outlook.session:  # only said when there is no terminal to review them in
+        parts = []
+        if outlook.due:
+            parts.append(f"{plural(outlook.due, 'card')} due now")
+        if outlook.new:
+            parts.append(plural(outlook.new, "new highlight"))
+        return (f"{' and '.join(parts)} to review{where} — run readmark review in a "
+                "terminal for the session.")
+    extra: list[str] = []
+    if outlook.due:  # an empty session only because of --limit 0
+        extra.append(f"{plural(outlook.due, 'card')} due now")
+    next_due = outlook.next_due
+    if next_due is not None:
+        count = due_that_day(outlook.later, next_due, tz)
+        extra.append(f"next review due {when(next_due, now, tz)} "
+                     f"({plural(count, 'card')} due that day)")
+    if outlook.waiting_new:
+        extra.append(f"{plural(outlook.waiting_new, 'new highlight')} "
+                     f"{'waits' if outlook.waiting_new == 1 else 'wait'} "
+                     "(--new N takes them)")
+    if outlook.suspended and not extra:
+        extra.append(f"{plural(outlook.suspended, 'suspended card')} "
+                     "(--unsuspend brings them back)")
+    head = f"Nothing due{where} now"
+    return f"{head} — {'; '.join(extra)}." if extra else f"{head}."
+
+
+def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """``moment`` said from ``now``, in local time (or ``tz``): "today at 14:05",
+    "tomorrow at 09:12", "on Friday at 09:12", "on Tue 14 Apr at 09:12"."""
+    local, today = moment.astimezone(tz), now.astimezone(tz).date()
+    days = (local.date() - today).days
+    clock = f"{local:%H:%M}"
+    if days <= 0:
+        return f"today at {clock}"
+    if days == 1:
+        return f"tomorrow at {clock}"
+    if days < 7:
+        return f"on {local:%A} at {clock}"
+    year = "" if local.year == today.year else f" {local.year}"
+    return f"on {local:%a} {local.day} {local:%b}{year} at {clock}"
+
