@@ -122,7 +122,7 @@ class ReadmarkApp(App[None]):
             ("Reading", describe_bindings(ArticleView.BINDINGS)),
             ("Panels, search and highlights", [*describe_bindings(ReadingScreen.BINDINGS),
                                                *describe_bindings(SearchBar.BINDINGS)]),
-            ("Highlights panel", describe_bindings(AnnotationPanel.BINDINGS)),
+            ("Highlights panel", describe_bindings(AnnotationPanel.help_bindings())),
             ("Application", [*describe_bindings(self.BINDINGS),
                              ("ctrl+p", "Command palette: every command by name, themes")]),
         ]

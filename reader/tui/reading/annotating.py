@@ -229,6 +229,20 @@ class AnnotationActions:
             self.guarded(annotator.delete, highlight.id)
         self.show()
 
+    async def focus_panel(self) -> None:
+        """Move into the highlights panel (opening it first); from inside it, back
+        to the article."""
+        screen = self._screen
+        panel = screen.highlights_panel()
+        if panel is not None and panel.display and panel.has_focus_within:
+            self._view.focus()
+            return
+        if panel is None or not panel.display:
+            await screen.action_toggle_panel()
+            panel = screen.highlights_panel()
+        if panel is not None and panel.display:
+            panel.focus()
+
     def chosen_in_panel(self, highlight_id: str) -> None:
         """Show the chosen highlight; a detached one is re-attached to the selection."""
         if self.annotator is None:

@@ -62,6 +62,8 @@ class ReadingScreen(Screen[None]):
                 tooltip="Highlight the selection, or else the current sentence"),
         Binding("a", "note", "Note", id="highlight.note",
                 tooltip="Write a note on the highlight under the cursor (made if needed)"),
+        Binding("P", "focus_panel", "Into panel", id="panel.focus",
+                tooltip="Move into the highlights panel, opening it (P or escape comes back)"),
         Binding("number_sign", "tags", "Tags", id="highlight.tags", show=False,
                 tooltip="Edit the tags of the highlight under the cursor"),
         Binding("x", "delete_highlight", "Delete", id="highlight.delete", show=False,
@@ -310,6 +312,9 @@ class ReadingScreen(Screen[None]):
             panel.mark_nearest(self.view.cursor_offset)
         else:
             self.view.focus()
+
+    async def action_focus_panel(self) -> None:
+        await self.annotations.focus_panel()
 
     @on(AnnotationPanel.Selected)
     def _panel_selected(self, event: AnnotationPanel.Selected) -> None:
