@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -29,6 +29,7 @@ from reader.sources.progressive import position_of, whole_document
 from reader.store import StoreError
 from reader.tui.reading.annotating import AnnotationActions
 from reader.tui.reading.loading import ArticleLoader
+from reader.tui.reading.panels import PanelRoom
 from reader.tui.widgets.annotation_panel import AnnotationPanel
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.key_footer import KeyFooter
@@ -104,6 +105,7 @@ class ReadingScreen(Screen[None]):
         self._save_warned = False
         self.loader = ArticleLoader(self)
         self.annotations = AnnotationActions(self)
+        self.panel_room = PanelRoom(self)
 
     def compose(self) -> ComposeResult:
         self._view = ArticleView(reading_width=self._reading_width, id="article")
@@ -123,6 +125,13 @@ class ReadingScreen(Screen[None]):
         return self._view
 
     @property
+    def outline(self) -> OutlineTree:
+        return self.query_one(OutlineTree)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.panel_room.fit()
+
+    @property
     def annotator(self) -> Annotator | None:
         """The article's highlights, once they are anchored (None until then)."""
         return self.annotations.annotator
@@ -130,7 +139,8 @@ class ReadingScreen(Screen[None]):
     # ----------------------------------------------------------------- loading
     def on_mount(self) -> None:
         self.query_one(StatusBar).title = self.loader.initial_title()
-        self.query_one(OutlineTree).display = self.show_outline
+        self.outline.display = self.show_outline
+        self.call_after_refresh(self.panel_room.fit)
         self.watch(self.view, "reading_width",
                    lambda width: self._remember("reading_width", width), init=False)
         self.loader.start()
@@ -235,13 +245,15 @@ class ReadingScreen(Screen[None]):
 
     # -------------------------------------------------------------- actions
     def action_toggle_outline(self) -> None:
-        outline = self.query_one(OutlineTree)
+        outline = self.outline
         outline.display = not outline.display
         self._remember("outline", bool(outline.display))
         if outline.display:
             outline.mark_section(self.view.document.section_index_at(self.view.cursor_offset))
+            self.call_after_refresh(self.panel_room.fit, outline)
         else:
             self.view.focus()
+            self.panel_room.fit()
 
     def action_export(self, fmt: str) -> None:
         """Export to the remembered folder (the data folder's exports/ by default)."""
@@ -310,8 +322,10 @@ class ReadingScreen(Screen[None]):
         self._remember("panel", bool(panel.display))
         if panel.display:
             panel.mark_nearest(self.view.cursor_offset)
+            self.call_after_refresh(self.panel_room.fit, panel)
         else:
             self.view.focus()
+            self.panel_room.fit()
 
     async def action_focus_panel(self) -> None:
         await self.annotations.focus_panel()

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from rich.style import Style
 from textual import events, work
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
@@ -133,6 +133,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._navigator = Navigator(self)
         self._search = ArticleSearch(self, self._navigator)
         self._pending_offset = 0
+        #: (content width, text width) the drawn lines were made for.
+        self._geometry = (0, 0)
         self.highlight_marks = HighlightMarks()
         self._selection = SelectionKeeper(self)
 
@@ -189,6 +191,11 @@ class ArticleView(ScrollView, can_focus=True):
         available = self._content_width() - 1 - len(NOTE_MARKER) - 1
         return max(MIN_READING_WIDTH - 10, min(self.reading_width, max(available, 1)))
 
+    def pane_width_for(self, text_columns: int) -> int:
+        """Cells the whole view needs to wrap its text to ``text_columns`` columns."""
+        chrome = self.outer_size.width - self._content_width() if self.outer_size.width else 2
+        return text_columns + chrome + 1 + len(NOTE_MARKER) + 1
+
     def left_margin(self) -> int:
         """Blank cells left of the reading column: what centres the laid-out text."""
         return max(0, (self._content_width() - self.layout_.width) // 2)
@@ -220,6 +227,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _install_layout(self, layout: Layout, keep_offset: int, top_row: int | None) -> None:
         self.layout_ = layout
+        self._geometry = (self._content_width(), layout.width)
         self._lines.clear()
         self.virtual_size = Size(layout.width, len(layout))
         index = self.document.sentence_index_at(keep_offset)
@@ -229,14 +237,28 @@ class ArticleView(ScrollView, can_focus=True):
         self.post_message(self.CursorMoved(self, self.cursor_offset))
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.layout_.width != self.text_width() or not len(self.layout_):
-            top_row = None
-            if len(self.layout_):
-                top_row = self._navigator.cursor_row()
-            self._relayout(keep_offset=self.cursor_offset, top_row=top_row)
+        if not len(self.layout_):
+            self._relayout(keep_offset=self.cursor_offset, top_row=None)
         else:
-            self.virtual_size = Size(self.layout_.width, len(self.layout_))
-            self._lines.clear()
+            self._match_geometry()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Textual paints a resized widget before its Resize event is handled, so a
+        # line drawn for the old width or margin would stay on screen until redrawn.
+        self._match_geometry()
+        return super().render_lines(crop)
+
+    def _match_geometry(self) -> None:
+        """Make the drawn lines follow the pane: re-wrap for a new text width, and
+        redraw every line for a new margin. Cheap when nothing changed."""
+        geometry = (self._content_width(), self.text_width())
+        if geometry == self._geometry or not len(self.layout_):
+            return
+        self._geometry = geometry
+        if self.layout_.width != geometry[1]:
+            self._relayout(keep_offset=self.cursor_offset, top_row=self._navigator.cursor_row())
+        self._lines.clear()
+        self.refresh()
 
     def watch_reading_width(self) -> None:
         if self.is_mounted and self.size.width:
