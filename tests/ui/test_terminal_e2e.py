@@ -27,8 +27,12 @@ SOCKET = f"readmark-test-{os.getpid()}"
 
 
 def _tmux(*args: str) -> str:
+    # The environment is passed as os.environ has it: a COLUMNS or LINES that a library
+    # put into the process environment behind os.environ's back would otherwise reach
+    # the app, and Textual takes them over the terminal's real size.
+    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     return subprocess.run(["tmux", "-L", SOCKET, *args], check=True, capture_output=True,
-                          text=True).stdout
+                          text=True, env=environment).stdout
 
 
 def _wait_for(session: str, predicate, timeout: float = 20.0) -> str:
@@ -81,3 +85,62 @@ def test_installed_command_opens_navigates_and_quits(session, article_path, tmp_
     assert status.read_text().strip() == "0", f"readmark exited badly:\n{screen}"
     assert "Traceback" not in screen
     assert db.exists()  # the reading position was saved
+
+
+def _text_rows(screen: str, width: int) -> list[tuple[int, str]]:
+    """(column, text) of each row's article text, right of the contents panel and left
+    of the scroll bar."""
+    rows: list[tuple[int, str | None]] = []
+    bullet = 0
+    for line in screen.splitlines()[1:-1]:
+        line = line[: width - 1]
+        border = line.find("▕")
+        pane = line[border + 1:] if border >= 0 else line
+        offset = border + 1 if border >= 0 else 0
+        stripped = pane.lstrip(" ▎")
+        column = offset + len(pane) - len(stripped)
+        if stripped.startswith("•"):
+            bullet = column  # a list item: its lines are indented under the marker
+        elif stripped and not (rows and rows[-1][1] is None and column > bullet):
+            rows.append((column, stripped.rstrip()))
+            continue
+        rows.append((column, None) if stripped else (0, ""))
+    return [(column, text) for column, text in rows if text]
+
+
+@pytest.mark.parametrize("size", [(120, 20), (200, 50)])
+def test_contents_panel_toggle_rewraps_and_recentres_the_text(session, tmp_path, size):
+    from tests.ui.layout_check import article_text
+
+    article = tmp_path / "night.md"
+    article.write_text(article_text(), encoding="utf-8")
+    known = {word.strip("#-.") for word in article_text().split()} - {""}
+    width, height = size
+    _tmux("new-session", "-d", "-s", session, "-x", str(width), "-y", str(height),
+          f"{_readmark()} {article} --db {tmp_path / 'db.json'}")
+    _wait_for(session, lambda s: "Night of Memory" in s and "%" in s)
+    outline_open = False
+    for keys in (["]", "j", "j"], ["t"], ["j"], ["t"], ["j"]):
+        for key in keys:
+            _tmux("send-keys", "-t", session, key)
+        outline_open ^= keys == ["t"]
+        _wait_for(session, lambda s, want=outline_open: ("▕" in s) == want)
+        time.sleep(0.5)
+        screen = _tmux("capture-pane", "-p", "-t", session)
+        rows = _text_rows(screen, width)
+        paragraph_rows = [(col, text) for col, text in rows
+                          if text.split()[0].rstrip(".") in known]
+        assert len(paragraph_rows) > 3, screen
+        columns = {col for col, _ in paragraph_rows}
+        assert len(columns) == 1, f"paragraph lines at columns {sorted(columns)}:\n{screen}"
+        for _col, text in paragraph_rows:
+            for word in text.split():
+                assert word.rstrip(".") in known, f"a word cut at the edge: {word!r}\n{screen}"
+        # Centred: the reading column (80 wide) sits in the middle of what is left.
+        border = screen.splitlines()[1].find("▕")
+        pane_start = border + 1 if border >= 0 else 0
+        pane_width = width - pane_start - 1  # the scroll bar
+        text_width = min(80, pane_width - 4)
+        (column,) = columns
+        expected = pane_start + 1 + max(0, (pane_width - 1 - text_width) // 2)
+        assert abs(column - expected) <= 1, (column, expected, screen)
