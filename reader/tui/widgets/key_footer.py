@@ -21,6 +21,8 @@ from textual.widget import Widget
 
 #: Drawn between the keys and the command palette key on the right.
 SEPARATOR = "▏"
+#: Keys a narrow footer keeps to the last: the way out and the way to every other key.
+ESSENTIAL_BINDINGS = frozenset({"app.quit", "app.help", "review.end", "review.close"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class FooterItem:
     description: str
     enabled: bool
     tooltip: str
+    essential: bool = False
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -66,7 +69,8 @@ class KeyFooter(Widget, can_focus=False):
             if binding.show and binding.action not in shown:  # one key per action
                 shown[binding.action] = FooterItem(
                     binding.key, app.get_key_display(binding), binding.description,
-                    enabled, tooltip or binding.tooltip or binding.description)
+                    enabled, tooltip or binding.tooltip or binding.description,
+                    binding.id in ESSENTIAL_BINDINGS)
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
@@ -112,13 +116,15 @@ class KeyFooter(Widget, can_focus=False):
             tail = Text.assemble(
                 (SEPARATOR, self.get_component_rich_style("key-footer--separator")),
                 piece(palette, lead=""))
-        pieces = [piece(item) for item in left]
-        # Drop keys from the right until the line fits (the palette key stays).
-        while pieces and sum(p.cell_len for p in pieces) + tail.cell_len > width:
-            pieces.pop()
+        shown = [(item, piece(item)) for item in left]
+        # Drop keys from the right until the line fits (the palette key stays), the
+        # essential ones last.
+        while shown and sum(p.cell_len for _, p in shown) + tail.cell_len > width:
+            optional = [i for i, (item, _) in enumerate(shown) if not item.essential]
+            shown.pop(optional[-1] if optional else -1)
         line = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
-        for item, text in zip(left, pieces):
+        for item, text in shown:
             self._spans.append((line.cell_len, line.cell_len + text.cell_len, item))
             line.append_text(text)
         if palette is not None:
