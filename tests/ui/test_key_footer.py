@@ -49,14 +49,14 @@ async def test_keys_follow_a_change_of_what_can_be_done(make_reader, article_pat
         await pilot.press("q")
 
 
-async def test_a_narrow_footer_keeps_the_palette_key_and_drops_keys_from_the_right(
+async def test_a_narrow_footer_keeps_the_palette_quit_and_keys_and_drops_the_others_first(
     make_reader, article_path
 ):
     app = make_reader(article_path)
     async with app.run_test(size=(40, 20)) as pilot:
         await settle(app, pilot)
         line = _footer_line(app)
-        assert line.startswith(" t Contents  / Search ") and "? Keys" not in line
+        assert line.startswith(" t Contents  q Quit  ? Keys ") and "Search" not in line
         assert line.rstrip().endswith("▏^p palette") and len(line) == 40
         await pilot.press("q")
 
