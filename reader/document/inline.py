@@ -97,30 +97,37 @@ class InlineRun:
 
     def __init__(self) -> None:
         self._active: list[tuple[str, str, str | None]] = []
+        self._styles: Style = ()
         self._out: list[Piece] = []
         self._scripts: list[tuple[str, list[Piece]]] = []
 
     def styles(self) -> Style:
-        return tuple(dict.fromkeys((style, href) for _, style, href in self._active))
+        return self._styles
 
     def continued(self) -> InlineRun:
         """A new, empty run with the styles still open in this one."""
         run = InlineRun()
         run._active = list(self._active)
+        run._styles = self._styles
         return run
 
     def add(self, text: str, *extra: tuple[str, str | None]) -> None:
         if text:
-            self._out.append((text, self.styles() + extra))
+            self._out.append((text, self._styles + extra if extra else self._styles))
 
     def push(self, key: str, style: str, href: str | None = None) -> None:
         self._active.append((key, style, href))
+        self._restyle()
 
     def pop(self, key: str) -> None:
         for position in range(len(self._active) - 1, -1, -1):
             if self._active[position][0] == key:
                 del self._active[position]
+                self._restyle()
                 return
+
+    def _restyle(self) -> None:
+        self._styles = tuple(dict.fromkeys((style, href) for _, style, href in self._active))
 
     def tag(self, tag: Tag) -> None:
         """Apply an inline HTML tag."""

@@ -177,8 +177,9 @@ class TokenWalker:
     def _blocks(self, pieces: list[Piece], kind: BlockKind, line: int, *, level: int = 0,
                 depth: int | None = None, styles: tuple = (), role: str = "") -> Block:
         self.builder.begin_block()
+        add = self.builder.add_text
         for text, own in pieces:
-            self.builder.add_text(text, tuple(dict.fromkeys(styles + own)))
+            add(text, tuple(dict.fromkeys(styles + own)) if styles else own)
         return self._end(kind, line, level=level, depth=depth, role=role)
 
     def _heading(self, pieces: list[Piece], level: int, line: int) -> None:

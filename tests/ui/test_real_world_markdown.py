@@ -164,6 +164,9 @@ async def test_callouts_task_items_and_html_read_as_text(make_reader):
         assert "▌ ‼ Important" in rows and "▌ ⚠ Warning" in rows and "▌ ✖ Caution" in rows
         assert any(row.startswith("☑ Keep the temperature sensor") for row in rows)
         assert any(row.startswith("☐ Label both ends") for row in rows)
+        # The bars of a callout go on across the blank line between its paragraphs.
+        loose = next(i for i, row in enumerate(rows) if "look for a loose cable" in row)
+        assert rows[loose - 1] == "▌"
         _go_to(view, "Reading the console")
         await pilot.pause()
         screen = "\n".join(_rows(view))

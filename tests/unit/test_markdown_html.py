@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from reader.document.html_text import collapse
 from reader.document.inline import parse_tag, script_text
+from reader.document.layout import block_prefix_width, layout_document
 from reader.document.markdown import parse_markdown, split_chunks
 from reader.document.markdown_blocks import callout_kind
 from reader.document.model import BLOCK_SEPARATOR, BlockKind
@@ -162,6 +163,14 @@ def test_callouts_take_any_case_and_an_obsidian_title():
     assert outside.callout == "" and outside.quote == 0
     assert callout_kind("Danger").kind == "caution"
     assert callout_kind("nonsense") is None
+
+
+def test_a_callout_title_is_followed_by_its_body_without_a_blank_line():
+    document = parse_markdown("> [!NOTE]\n> Body.\n>\n> More.\n", "a.md")
+    layout = layout_document(document, 40)
+    assert [layout.blocks[line] for line in range(len(layout))] == [0, 1, -1, 2]
+    title = document.blocks[0]
+    assert block_prefix_width(title) == len("▌ ℹ ")
 
 
 def test_a_quote_with_an_unknown_marker_stays_a_quote():
