@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -28,6 +29,10 @@ from reader.tui.widgets.annotation_rows import Row, group_rows
 SWATCH = "▌"
 #: Marks the note preview, as the article view marks a highlight with a note.
 NOTE_MARKER = "✎ "
+#: Between a note and the tags after it.
+TAG_GAP = "  "
+#: Cells a note keeps beside tags too long to leave it more (the marker and a word's start).
+MIN_NOTE_CELLS = 6
 
 
 def _one_line(text: str) -> str:
@@ -383,13 +388,19 @@ class AnnotationList(ScrollView, can_focus=True):
                 no_wrap=True, end="",
             )
         text = Text.assemble((SWATCH, swatch), " ", no_wrap=True, end="")
+        tags = " ".join(f"#{tag}" for tag in highlight.tags)
         if highlight.has_note:
             first_line = next(
                 (part for part in highlight.note.splitlines() if part.strip()), ""
             )
-            text.append(NOTE_MARKER + first_line.strip(), self._style("note"))
-        if highlight.tags:
+            note = Text(NOTE_MARKER + first_line.strip(), self._style("note"), end="")
+            if tags:
+                # The tags keep their room: a long note is cut short before them.
+                room = self._layout_width - text.cell_len - len(TAG_GAP) - cell_len(tags)
+                note.truncate(max(room, MIN_NOTE_CELLS), overflow="ellipsis")
+            text.append_text(note)
+        if tags:
             if highlight.has_note:
-                text.append("  ")
-            text.append(" ".join(f"#{tag}" for tag in highlight.tags), self._style("tag"))
+                text.append(TAG_GAP)
+            text.append(tags, self._style("tag"))
         return text
