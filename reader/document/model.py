@@ -201,14 +201,19 @@ class Document:
             index = section.parent if section.parent is not None else -1
         return None
 
-    def section_path(self, offset: int) -> list[str]:
-        """Headings from the outermost to the innermost section at ``offset``."""
-        path: list[str] = []
+    def section_chain(self, offset: int) -> list[int]:
+        """Indices of the sections holding ``offset``, outermost first: where a
+        highlight there belongs (the panel and the exports group by this)."""
+        chain: list[int] = []
         index = self.section_index_at(offset)
         while index is not None:
-            path.append(self.sections[index].title)
+            chain.append(index)
             index = self.sections[index].parent
-        return path[::-1]
+        return chain[::-1]
+
+    def section_path(self, offset: int) -> list[str]:
+        """Headings from the outermost to the innermost section at ``offset``."""
+        return [self.sections[index].title for index in self.section_chain(offset)]
 
     @property
     def sentence_count(self) -> int:

@@ -59,14 +59,10 @@ def _outline(
         levels = [s.level for i, s in enumerate(sections) if i != skip]
         shift = 2 - min(levels, default=2)
         for highlight in highlights:
-            chain: list[int] = []
-            index = document.section_index_at(highlight.start)
-            while index is not None:
-                if index != skip:
-                    chain.append(index)
-                index = sections[index].parent
             node = root
-            for index in reversed(chain):
+            for index in document.section_chain(highlight.start):
+                if index == skip:
+                    continue
                 section = sections[index]
                 level = max(2, min(6, section.level + shift))
                 node = node.children.setdefault(index, _Node(section.title, level))
