@@ -44,6 +44,7 @@ async def test_P_opens_the_panel_and_moves_into_it_then_back(make_reader, articl
         panel = app.screen.query_one(AnnotationPanel)
         assert panel.display
         assert isinstance(app.focused, AnnotationList)
+        inside = panel.styles.border_left
         # In the panel, j moves its cursor (not the article's) and enter goes there.
         before = view.cursor_index
         await pilot.press("g", "j")
@@ -52,6 +53,7 @@ async def test_P_opens_the_panel_and_moves_into_it_then_back(make_reader, articl
         await pilot.pause()
         assert app.focused is view
         assert panel.display  # coming back leaves the panel open
+        assert panel.styles.border_left != inside  # its edge shows where the keys go
         # P on an open panel goes straight in.
         await pilot.press("P")
         await pilot.pause()
