@@ -17,6 +17,25 @@ from reader.tui.widgets.annotation_panel import AnnotationPanel
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.search_bar import SearchBar
 
+#: The app's CSS class for each colour system Rich can write with (``Console.color_system``).
+#: ``None`` (a terminal Rich thinks has no colour) is drawn in truecolor by Textual.
+COLOUR_DEPTH_CLASSES = {
+    "truecolor": "-truecolor",
+    "256": "-256",
+    "standard": "-16",
+    "windows": "-16",
+}
+
+
+def colour_depth_class(color_system: str | None) -> str:
+    """The CSS class (``-truecolor``, ``-256`` or ``-16``) for the colours the terminal gets.
+
+    ``color_system`` is the app console's, which Rich decides from the environment
+    (``COLORTERM``, ``TERM``, Textual's ``TEXTUAL_COLOR_SYSTEM``); styles/colours.tcss
+    gives solid colours for the tints that would run together at 256 and 16.
+    """
+    return COLOUR_DEPTH_CLASSES.get(color_system or "truecolor", "-truecolor")
+
 
 class ReadmarkApp(App[None]):
     """A terminal reader for long-form articles."""
@@ -26,6 +45,8 @@ class ReadmarkApp(App[None]):
         styles_dir() / "reading.tcss",
         styles_dir() / "annotations.tcss",
     ]
+    #: Solid colours for terminals with 256 or 16 colours, read only on those.
+    COLOURS_CSS_PATH = styles_dir() / "colours.tcss"
     TITLE = "readmark"
     COMMANDS = App.COMMANDS | {ReadmarkCommands}
     BINDINGS = [
@@ -43,6 +64,11 @@ class ReadmarkApp(App[None]):
         review: dict | None = None,
     ) -> None:
         super().__init__()
+        # Before the first frame, so the colours suit the terminal from the start.
+        depth = colour_depth_class(self.console.color_system)
+        self.add_class(depth, update=False)
+        if depth != "-truecolor":
+            self.css_path.append(self.COLOURS_CSS_PATH)
         self.source = source
         self.store = store
         self.review_options = review
