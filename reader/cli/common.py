@@ -6,9 +6,11 @@ import argparse
 import contextlib
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+
+from reader.document.inert import inert
 
 if TYPE_CHECKING:
     from reader.store import Store
@@ -101,8 +103,9 @@ def plural(n: int, word: str) -> str:
 
 
 def shorten(text: str, limit: int = SHOWN_QUOTE) -> str:
-    """``text`` on one line (whitespace runs made single spaces), cut to ``limit`` with "…"."""
-    flat = " ".join(text.split())
+    """``text`` on one line (whitespace runs made single spaces), cut to ``limit`` with "…";
+    inert (see :func:`shown`)."""
+    flat = " ".join(inert(text).split())
     return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
 
 
@@ -123,8 +126,8 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
 
 
 def clip(text: str, width: int) -> str:
-    """``text`` on one line, cut with "…" to at most ``width`` cells."""
-    flat = " ".join(text.split())
+    """``text`` on one line, inert, cut with "…" to at most ``width`` cells."""
+    flat = " ".join(inert(text).split())
     if cell_width(flat) <= width:
         return flat
     kept = ""
@@ -133,3 +136,66 @@ def clip(text: str, width: int) -> str:
             break
         kept += char
     return kept.rstrip() + "…"
+
+
+def shown(text: str) -> str:
+    """``text`` (a title, a note, a tag, a path) as a command may print it: on one line,
+    and inert — no escape sequence, control or bidi override of an article or a note
+    reaches the terminal (see :func:`reader.document.inert.inert`)."""
+    return inert(text)
+
+
+class InertStream:
+    """A text stream that writes everything inert (lines and tabs kept).
+
+    Every command's standard output and error go through one while it runs (see
+    :func:`inert_output`), so no path can print an article's escape sequences;
+    ``buffer`` is the stream's own, for output that must keep its exact bytes.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(inert(text, multiline=True))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def inert_output() -> Iterator[None]:
+    """Make standard output and error inert while a command runs."""
+    saved = sys.stdout, sys.stderr
+    if sys.stdout is not None and not isinstance(sys.stdout, InertStream):
+        sys.stdout = InertStream(sys.stdout)  # type: ignore[assignment]
+    if sys.stderr is not None and not isinstance(sys.stderr, InertStream):
+        sys.stderr = InertStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def exact_stdout(text: str) -> None:
+    """Data for a file or a pipe (an export): its exact UTF-8 bytes on standard output,
+    except on a terminal, which gets it inert (lines and tabs kept)."""
+    stream = sys.stdout
+    try:
+        terminal = stream.isatty()
+    except (ValueError, OSError, AttributeError):
+        terminal = False
+    stream.flush()
+    data = inert(text, multiline=True) if terminal else text
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a stream without bytes (e.g. a test's): the text itself
+        getattr(stream, "_stream", stream).write(data)
+        return
+    # A lone surrogate cannot be UTF-8: it becomes "?" rather than a traceback.
+    buffer.write(data.encode("utf-8", errors="replace"))
+    buffer.flush()

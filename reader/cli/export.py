@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.cli.common import CliError, common_arguments, open_store, plural, warn
+from reader.cli.common import (
+    CliError,
+    common_arguments,
+    exact_stdout,
+    open_store,
+    plural,
+    warn,
+)
 from reader.export.files import write_atomic
 from reader.export.formats import FORMATS, SUFFIXES, ExportArticle, render, safe_filename
 from reader.sources.loader import ArticleError, ArticleSource, parse_article, read_article
@@ -69,10 +75,9 @@ def _write(path: Path, text: str) -> None:
 
 
 def _stdout(text: str) -> None:
-    """The export on standard output, as UTF-8 bytes whatever the terminal's encoding."""
-    sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.buffer.flush()
+    """The export on standard output, as UTF-8 bytes whatever the terminal's encoding:
+    exact into a pipe or a file, inert on a terminal (see :func:`exact_stdout`)."""
+    exact_stdout(text)
 
 
 def _counts(items: Sequence[Any]) -> str:

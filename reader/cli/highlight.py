@@ -18,7 +18,15 @@ from reader.annotations.records import (
     normalise_tags,
     trim_span,
 )
-from reader.cli.common import CliError, common_arguments, open_store, safe_output, shorten
+from reader.cli.common import (
+    CliError,
+    common_arguments,
+    open_store,
+    safe_output,
+    shorten,
+    shown,
+)
+from reader.document.inert import inert
 from reader.document.model import Document
 from reader.sources.loader import parse_article, read_article
 
@@ -285,7 +293,7 @@ def split_tags(values: Iterable[str]) -> tuple[str, ...]:
 
 def not_found_message(text: str, quote: str, shown: str, title: str) -> str:
     """Why the quote was not found, with a hint when a near miss explains it."""
-    message = f'{shown} is not in "{title}"'
+    message = f'{shown} is not in "{inert(title)}"'
     pattern = quote_pattern(quote, ignore_case=True)
     if pattern is not None and pattern.search(text):
         return message + " (it is there with different capital letters; case must match)"
@@ -297,10 +305,10 @@ def describe(title: str, record: dict, exact: str, *, verb: str = "highlighted i
     parts = [str(part) for part in record.get("section") or ()]
     if parts and parts[0] == title:
         parts = parts[1:]  # the article's own top heading says nothing the title does not
-    section = " › ".join(parts)
-    where = f'"{title}"' + (f" ({section})" if section else "")
+    section = " › ".join(shown(part) for part in parts)
+    where = f'"{shown(title)}"' + (f" ({section})" if section else "")
     line = f"{verb} {where}: “{shorten(exact)}” [{record.get('color', DEFAULT_COLOR)}]"
-    tags = " ".join(f"#{tag}" for tag in record.get("tags") or ())
+    tags = " ".join(f"#{shown(str(tag))}" for tag in record.get("tags") or ())
     if tags:
         line += f" {tags}"
     if str(record.get("note") or "").strip():

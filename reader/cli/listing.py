@@ -16,6 +16,7 @@ from reader.cli.common import (
     pad,
     read_library,
     safe_output,
+    shown,
 )
 
 MISSING = "(missing)"
@@ -59,7 +60,7 @@ def shown_path(path: str) -> str:
     """The stored path, marked when the file is no longer there."""
     if not path:
         return "(unknown path)"
-    return path if os.path.exists(path) else f"{path} {MISSING}"
+    return shown(path) if os.path.exists(path) else f"{shown(path)} {MISSING}"
 
 
 def format_table(rows: Sequence[tuple[str, str, str, str]]) -> list[str]:

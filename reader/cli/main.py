@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from reader.cli.common import EXIT_USAGE, CliError
+from reader.cli.common import EXIT_USAGE, CliError, inert_output
 from reader.cli.read import read_command, read_parser
 from reader.sources.loader import ArticleError
 
@@ -58,6 +58,13 @@ def _subcommand(
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `readmark` console script."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    # Whatever a command prints (titles, notes, tags, paths, messages) is inert: an
+    # article's escape sequences never reach the terminal, nor a pipe (see README).
+    with inert_output():
+        return _run(arguments)
+
+
+def _run(arguments: list[str]) -> int:
     try:
         if arguments and arguments[0] in SUBCOMMANDS:
             parser, handler = _subcommand(arguments.pop(0))

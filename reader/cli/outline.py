@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reader.cli.common import common_arguments
+from reader.cli.common import common_arguments, shown
 from reader.sources.loader import parse_article, read_article
 
 
@@ -24,7 +24,7 @@ def outline_command(args: argparse.Namespace) -> int:
     for warning in source.warnings:
         print(f"readmark: warning: {warning}", file=sys.stderr)
     document = parse_article(source)
-    lines = [("  " * depth) + title for depth, title in document.outline()]
+    lines = [("  " * depth) + shown(title) for depth, title in document.outline()]
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
     return 0

@@ -7,6 +7,7 @@ import contextlib
 from textual.app import App
 from textual.binding import Binding
 
+from reader.document.inert import inert
 from reader.sources.loader import ArticleSource
 from reader.sources.shipped import styles_dir
 from reader.store import StoreError
@@ -79,6 +80,13 @@ class ReadmarkApp(App[None]):
             show_outline if show_outline is not None else self.setting("outline", False)
         )
         self.show_panel = self.setting("panel", False)
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification (widgets' and screens' come here too) is shown inert: a
+        title, note, path or link from an article never writes escapes to the terminal."""
+        super().notify(inert(message, multiline=True), title=inert(title), severity=severity,
+                       timeout=timeout, markup=markup)
 
     def setting(self, key: str, default):
         """A remembered preference, or ``default`` when there is none or no store."""

@@ -20,6 +20,7 @@ from rich.style import Style
 from textual.cache import LRUCache
 from textual.strip import Strip
 
+from reader.document.inert import BIDI_CONTROLS
 from reader.document.layout import LIST_INDENT, QUOTE_BAR, block_prefix_width
 from reader.document.model import Block, BlockKind
 from reader.document.tables import Run
@@ -31,7 +32,9 @@ if TYPE_CHECKING:
 NOTE_MARKER = "✎"
 #: Drawn in the left margin beside the cursor's sentence.
 CURSOR_BAR = "▎"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Characters a terminal would obey: C0 and C1 controls (drawn as a sign, one cell as the
+#: layout counts them) and the bidi overrides and isolates (no cell: removed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 #: The article view's component classes: one per kind of mark drawn on the text.
 COMPONENT_CLASSES = {
@@ -313,4 +316,6 @@ def _combine(renderer: LineRenderer, names: tuple[str, ...]) -> Style:
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub("\ufffd", text) if _CONTROL.search(text) else text
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: "" if m.group() in BIDI_CONTROLS else "\ufffd", text)

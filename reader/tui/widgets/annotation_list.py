@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.annotations.records import COLORS, Highlight
+from reader.document.inert import inert
 from reader.tui.widgets.annotation_rows import Row, group_rows
 
 #: The colour bar at the left of every entry.
@@ -36,7 +37,7 @@ MIN_NOTE_CELLS = 6
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(inert(text).split())
 
 
 class AnnotationList(ScrollView, can_focus=True):
@@ -192,7 +193,7 @@ class AnnotationList(ScrollView, can_focus=True):
             return 2 if highlight.has_note or highlight.tags else 1
         if row.kind == "gap":
             return 1
-        lines = Text(row.text).wrap(self.app.console, max(width, 1))
+        lines = Text(inert(row.text)).wrap(self.app.console, max(width, 1))
         self._wrapped[index] = list(lines)
         return max(1, len(lines))
 
@@ -374,7 +375,8 @@ class AnnotationList(ScrollView, can_focus=True):
             text = Text()
         else:
             wrapped = self._wrapped.get(index)
-            text = wrapped[line].copy() if wrapped and line < len(wrapped) else Text(row.text)
+            text = (wrapped[line].copy() if wrapped and line < len(wrapped)
+                    else Text(inert(row.text)))
             text.stylize(self._style("group" if row.kind == "group" else "message"))
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = list(text.render(self.app.console))
@@ -388,11 +390,11 @@ class AnnotationList(ScrollView, can_focus=True):
                 no_wrap=True, end="",
             )
         text = Text.assemble((SWATCH, swatch), " ", no_wrap=True, end="")
-        tags = " ".join(f"#{tag}" for tag in highlight.tags)
+        tags = " ".join(f"#{inert(tag)}" for tag in highlight.tags)
         if highlight.has_note:
-            first_line = next(
+            first_line = inert(next(
                 (part for part in highlight.note.splitlines() if part.strip()), ""
-            )
+            ))
             note = Text(NOTE_MARKER + first_line.strip(), self._style("note"), end="")
             if tags:
                 # The tags keep their room: a long note is cut short before them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from reader.document.inert import inert
 from reader.document.model import Document
 
 
@@ -31,7 +32,7 @@ class OutlineTree(Tree[int]):
         parents: dict[int | None, TreeNode[int]] = {None: self.root}
         for index, section in enumerate(document.sections):
             parent = parents.get(section.parent, self.root)
-            node = parent.add(section.title or "(untitled)", data=index, expand=True,
+            node = parent.add(inert(section.title) or "(untitled)", data=index, expand=True,
                               allow_expand=False)
             parents[index] = node
             self._section_nodes.append(node)

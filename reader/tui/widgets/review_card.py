@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from reader.annotations.records import COLORS
+from reader.document.inert import inert
 from reader.review.passages import Passage
 from reader.review.queue import ReviewItem
 
@@ -51,11 +52,12 @@ class PassageView(Static):
 
     def render(self) -> Text:
         marked = self._style(f"passage--highlight-{self.color}")
+        before, text, after = (inert(part, multiline=True) for part in (
+            self.passage.before, self.passage.text, self.passage.after))
         if not self.with_context:
-            return Text(self.passage.text, style=marked)
+            return Text(text, style=marked)
         context = self._style("passage--context")
-        return Text.assemble((self.passage.before, context), (self.passage.text, marked),
-                             (self.passage.after, context))
+        return Text.assemble((before, context), (text, marked), (after, context))
 
 
 class ReviewCard(Vertical):
@@ -71,9 +73,9 @@ class ReviewCard(Vertical):
 
     def show(self, item: ReviewItem, passage: Passage, *, revealed: bool) -> None:
         """Draw ``item`` with ``passage``, its note (or context) shown when ``revealed``."""
-        self.query_one("#card-title", Static).update(item.title)
+        self.query_one("#card-title", Static).update(inert(item.title))
         section = self.query_one("#card-section", Static)
-        section.update(" › ".join(item.section))
+        section.update(" › ".join(inert(part) for part in item.section))
         section.display = bool(item.section)
         with_context = item.has_note or revealed
         self.query_one(PassageView).show(passage, item.color, with_context=with_context)
@@ -82,7 +84,7 @@ class ReviewCard(Vertical):
         if item.has_note:
             label.update("Note")
             label.display = True
-            back.update(item.note if revealed else "space shows the note")
+            back.update(inert(item.note, multiline=True) if revealed else "space shows the note")
             back.set_class(not revealed, "hidden-answer")
             back.display = True
         else:
@@ -96,5 +98,5 @@ class ReviewCard(Vertical):
                 back.update("(the article could not be read: this is the context saved "
                             "with the highlight)")
         tags = self.query_one("#card-tags", Static)
-        tags.update(" ".join(f"#{tag}" for tag in item.tags))
+        tags.update(" ".join(f"#{inert(tag)}" for tag in item.tags))
         tags.display = bool(item.tags)

@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from reader.document.inert import inert
+
 #: Reading speed behind the "minutes left" estimate.
 WORDS_PER_MINUTE = 230
 
@@ -39,10 +41,10 @@ class StatusBar(Widget):
     """Transient state: loading, search results."""
 
     def render(self) -> Text:
-        left = Text(self.title, style="bold")
+        left = Text(inert(self.title), style="bold")  # an article's escapes stay inert
         if self.section:
             left.append("  ›  ", style="dim")
-            left.append(self.section)
+            left.append(inert(self.section))
         right = Text()
         if self.note:
             right.append(self.note + "   ", style="italic")
