@@ -60,7 +60,8 @@ async def test_P_opens_the_panel_and_moves_into_it_then_back(make_reader, articl
         assert isinstance(app.focused, AnnotationList)
 
 
-async def test_escape_from_the_panel_goes_back_to_the_article(make_reader, article_path):
+async def test_escape_backs_out_of_the_filter_and_P_back_to_the_article(make_reader,
+                                                                        article_path):
     app = make_reader(article_path)
     async with app.run_test(size=SIZE) as pilot:
         view = await settle(app, pilot)
@@ -75,11 +76,12 @@ async def test_escape_from_the_panel_goes_back_to_the_article(make_reader, artic
         await pilot.pause()
         assert panel.filter_text == ""
         assert isinstance(app.focused, AnnotationList)
-        await pilot.press("escape")  # back to the article
+        await pilot.press("P")  # back to the article
         await pilot.pause()
         assert app.focused is view
+        before = view.cursor_index
         await pilot.press("j")  # and the article's keys work again
-        assert app.focused is view
+        assert view.cursor_index == before + 1
 
 
 async def test_slash_in_the_panel_filters_the_panel_not_the_article(make_reader, article_path):

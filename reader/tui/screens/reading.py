@@ -64,7 +64,7 @@ class ReadingScreen(Screen[None]):
         Binding("a", "note", "Note", id="highlight.note",
                 tooltip="Write a note on the highlight under the cursor (made if needed)"),
         Binding("P", "focus_panel", "Into panel", id="panel.focus",
-                tooltip="Move into the highlights panel, opening it (P or escape comes back)"),
+                tooltip="Move into the highlights panel, opening it (P again comes back)"),
         Binding("number_sign", "tags", "Tags", id="highlight.tags", show=False,
                 tooltip="Edit the tags of the highlight under the cursor"),
         Binding("x", "delete_highlight", "Delete", id="highlight.delete", show=False,

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from reader.annotations.records import Highlight, HighlightFilter
@@ -31,15 +30,14 @@ class AnnotationPanel(Vertical):
     ``mark_nearest`` makes the cursor follow the reading position while the
     reader is not using the panel. ``panel.focus()`` focuses the list; ``/``
     there goes to the filter box, and escape backs out one step at a time: out
-    of the box, then the filter cleared, then back where the focus came from.
+    of the box, then the filter cleared, then it is the screen's.
     """
 
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="annotations.filter",
                 tooltip="Filter the highlights: words, c:colour, #tag, has:note"),
         Binding("escape", "back", "Back", id="annotations.back", show=False,
-                tooltip="Leave the filter box; again to clear the filter; again to go back "
-                        "to the article"),
+                tooltip="Leave the filter box; again to clear the filter"),
     ]
 
     @classmethod
@@ -67,8 +65,6 @@ class AnnotationPanel(Vertical):
         self._query = ""
         self._filter = HighlightFilter()
         self._reading_offset: int | None = None
-        #: Where the focus was before it came into the panel (escape goes back there).
-        self._came_from: Widget | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="annotation-counts", markup=False)
@@ -79,14 +75,6 @@ class AnnotationPanel(Vertical):
         self._show()
         if self._reading_offset is not None:
             self.mark_nearest(self._reading_offset)
-        self.watch(self.screen, "focused", self._focus_moved, init=False)
-
-    def _holds(self, widget: Widget | None) -> bool:
-        return widget is not None and (widget is self or self in widget.ancestors)
-
-    def _focus_moved(self, old: Widget | None, new: Widget | None) -> None:
-        if self._holds(new) and old is not None and not self._holds(old):
-            self._came_from = old
 
     @property
     def _entries(self) -> AnnotationList:
@@ -188,26 +176,13 @@ class AnnotationPanel(Vertical):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             # Only while there is something to go back from; otherwise escape
-            # goes on to the screen.
-            return (self._filter_box.has_focus or bool(self._query)
-                    or self._return_target() is not None)
+            # goes on to the screen (which may close the panel).
+            return self._filter_box.has_focus or bool(self._query)
         return True
-
-    def _return_target(self) -> Widget | None:
-        """The widget outside the panel the focus came from, if it can take it back."""
-        target = self._came_from
-        if (target is None or not target.is_attached or not target.focusable
-                or self._holds(target) or not self.has_focus_within):
-            return None
-        return target
 
     def action_back(self) -> None:
         box = self._filter_box
         if box.has_focus:
             self._entries.focus()
-        elif self._query:
-            box.value = ""  # posts Input.Changed, which shows everything again
         else:
-            target = self._return_target()
-            if target is not None:
-                target.focus()
+            box.value = ""  # posts Input.Changed, which shows everything again
