@@ -18,7 +18,13 @@ from reader.export.formats import (
     parse_annotation_json,
     source_path,
 )
-from reader.sources.loader import ArticleError, ArticleSource, parse_article, read_article
+from reader.sources.loader import (
+    ArticleError,
+    ArticleSource,
+    parse_article,
+    read_article,
+    read_regular_file,
+)
 
 if TYPE_CHECKING:
     from reader.document.model import Document
@@ -64,15 +70,25 @@ class _Target:
         return str((self.article or {}).get("title") or self.label)
 
 
+#: The largest annotation file read (about 400,000 annotations of readmark's export).
+MAX_IMPORT_BYTES = 256 * 1024 * 1024
+
+
 def _read_input(name: str) -> str:
-    try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except FileNotFoundError:
-        raise CliError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise CliError(f"{name}: is a folder, not a JSON file") from None
-    except OSError as error:
-        raise CliError(f"{name}: cannot be read ({error.strerror or error})") from None
+    """The text of the file to import (or of standard input, for "-"): a regular file
+    only, and never more than MAX_IMPORT_BYTES of it."""
+    if name == "-":
+        try:
+            data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+        except OSError as error:
+            raise CliError(f"standard input cannot be read ({error.strerror or error})") from None
+        if len(data) > MAX_IMPORT_BYTES:
+            raise CliError(f"standard input: too large (over {MAX_IMPORT_BYTES >> 20} MB)")
+    else:
+        try:
+            data = read_regular_file(name, name, MAX_IMPORT_BYTES, "a JSON file")
+        except ArticleError as error:
+            raise CliError(str(error)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from reader.document.inert import inert
 from reader.document.model import Document
 
 #: Larger files are not articles (and would not be pleasant to read here).
@@ -48,42 +49,103 @@ def fingerprint(text: str) -> str:
 def read_article(path: str | os.PathLike[str]) -> ArticleSource:
     """Read and check an article file.
 
+    Only a regular file is read (a FIFO, a device such as ``/dev/zero``, a socket or
+    a folder is refused before anything is read from it), and never more than
+    :data:`MAX_ARTICLE_BYTES` (plus one byte, to tell that it is larger), even when
+    the file grows while it is read.
+
     Raises:
         ArticleError: with a one-line explanation when it cannot be read as text.
     """
-    shown = str(path)
-    file = Path(path)
+    shown = inert(str(path))
+    data = read_regular_file(path, shown, MAX_ARTICLE_BYTES)
+    text, warnings = decode_text(data, shown)
+    if not text.strip():
+        raise ArticleError(f"{shown}: the file is empty")
+    return ArticleSource(
+        path=str(path),
+        text=text,
+        format=detect_format(text),
+        fingerprint=fingerprint(text),
+        warnings=warnings,
+    )
+
+
+def _kind(mode: int, what: str) -> str | None:
+    """What a file that is not a regular file is, in words (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        kind = "a directory"
+    elif stat.S_ISFIFO(mode):
+        kind = "a named pipe (FIFO)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "something other than a regular file"
+    return f"is {kind}, not {what}"
+
+
+def _too_large(size: int, limit: int, what: str) -> str:
+    return f"too large for {what} ({size / 1e6:.0f} MB; the limit is {limit >> 20} MB)"
+
+
+def read_regular_file(
+    path: str | os.PathLike[str],
+    shown: str,
+    limit: int = MAX_ARTICLE_BYTES,
+    what: str = "an article file",
+) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; ArticleError otherwise
+    (without reading anything from a FIFO, a device or a socket).
+
+    Args:
+        path: The file.
+        shown: How messages name it.
+        limit: The most bytes read.
+        what: What the file should be, for messages ("an article file").
+    """
     try:
-        info = file.stat()
+        info = os.stat(path)
     except FileNotFoundError:
         raise ArticleError(f"{shown}: no such file") from None
     except PermissionError:
         raise ArticleError(f"{shown}: permission denied") from None
     except OSError as error:
         raise ArticleError(f"{shown}: cannot be read ({error.strerror or error})") from None
-    if file.is_dir():
-        raise ArticleError(f"{shown}: is a directory, not an article file")
-    if info.st_size > MAX_ARTICLE_BYTES:
-        raise ArticleError(
-            f"{shown}: too large to be an article ({info.st_size / 1e6:.0f} MB; "
-            f"the limit is {MAX_ARTICLE_BYTES // (1024 * 1024)} MB)"
-        )
+    kind = _kind(info.st_mode, what)
+    if kind is not None:  # before opening: opening a FIFO would wait for a writer
+        raise ArticleError(f"{shown}: {kind}")
+    if info.st_size > limit:
+        raise ArticleError(f"{shown}: {_too_large(info.st_size, limit, what)}")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        data = file.read_bytes()
+        fd = os.open(path, flags)
     except PermissionError:
         raise ArticleError(f"{shown}: permission denied") from None
     except OSError as error:
         raise ArticleError(f"{shown}: cannot be read ({error.strerror or error})") from None
-    text, warnings = decode_text(data, shown)
-    if not text.strip():
-        raise ArticleError(f"{shown}: the file is empty")
-    return ArticleSource(
-        path=shown,
-        text=text,
-        format=detect_format(text),
-        fingerprint=fingerprint(text),
-        warnings=warnings,
-    )
+    try:
+        kind = _kind(os.fstat(fd).st_mode, what)  # the path may have been swapped meanwhile
+        if kind is not None:
+            raise ArticleError(f"{shown}: {kind}")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise ArticleError(f"{shown}: cannot be read ({error.strerror or error})") from None
+    finally:
+        os.close(fd)
+    if size > limit:  # it grew past the limit while being read
+        raise ArticleError(f"{shown}: too large for {what} (over the {limit >> 20} MB limit)")
+    return b"".join(chunks)
 
 
 def decode_text(data: bytes, shown: str) -> tuple[str, list[str]]:
