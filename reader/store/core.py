@@ -153,6 +153,7 @@ class StoreCore:
             raise StoreAccessError(
                 f"Cannot create the folder {path.parent}: {exc.strerror or exc}"
             ) from None
+        self.recovery.refuse_foreign()  # a user's file given as the library
         self._check_writable(path.parent)
         with self.mutex, self.locked():
             self.recovery.remove_stale_temp_files()

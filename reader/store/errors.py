@@ -7,6 +7,7 @@ it is found (see :mod:`reader.store.recovery`) and never reaches a caller.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "AnnotationNotFound",
@@ -48,7 +49,8 @@ class CardChanged(StoreError):
 class _CorruptFile(Exception):
     """A file exists but does not hold valid data of the expected shape."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, data: Any = None) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+        self.data = data  # the parsed JSON when it parsed but has the wrong shape

@@ -160,7 +160,7 @@ def _read_json_file(
         raise _CorruptFile(path, "JSON nested too deeply") from None
     reason = problem(data)
     if reason:
-        raise _CorruptFile(path, reason)
+        raise _CorruptFile(path, reason, data)
     return data, sig
 
 

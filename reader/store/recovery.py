@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import logging
 import os
+import re
+import stat
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -43,6 +46,14 @@ if TYPE_CHECKING:
     from reader.store.core import StoreCore
 
 log = logging.getLogger(__name__)
+
+#: Tables of a format-0 library (a single TinyDB file without a ``meta`` table).
+_LEGACY_TABLES = {_ARTICLES, _ANNOTATIONS, "positions", "settings", "_default"}
+#: Bytes of the main file looked at for the marker, and read at most to parse a format-0 file.
+_HEAD_BYTES = 1 << 16
+_LEGACY_BYTES = 256 << 20
+#: Bytes only a readmark library's main file holds, even when damaged.
+_MARKER = re.compile(rb'"meta"\s*:\s*\{\s*"schema"|"app"\s*:\s*"readmark"')
 
 
 def _local(moment: datetime) -> str:
@@ -112,6 +123,52 @@ class Recovery:
             with self._core.locked():
                 self._migrate(version)
                 self._core.publish()
+
+    def refuse_foreign(self) -> None:
+        """Refuse, untouched, a main file that was never a readmark library.
+
+        Called before the library is locked or anything is written, so that a
+        user's article or another program's file given as the library is neither
+        set aside as "damaged" nor given a lock file. A file is a library if it
+        is missing or empty (a new one), if its first bytes hold the schema marker
+        (``"meta": {"schema"`` or ``"app": "readmark"``, found even in a damaged
+        copy), if the library's folder or backups exist beside it (a library
+        damaged beyond recognition), or if it is a format-0 TinyDB file (JSON
+        with one of readmark's tables).
+
+        Raises:
+            StoreAccessError: It is not a library; nothing was changed.
+        """
+        core = self._core
+        path = core.path
+        assert path is not None
+        try:
+            info = os.stat(path)
+            if not stat.S_ISREG(info.st_mode):
+                return  # reading it is refused with its own message
+            with open(path, "rb") as handle:
+                head = handle.read(_HEAD_BYTES)
+                if not head.strip():
+                    return
+                if _MARKER.search(head):
+                    return
+                if (core.data_dir is not None and core.data_dir.is_dir()) or \
+                        core.backups.backups():
+                    return
+                rest = handle.read(_LEGACY_BYTES) if len(head) == _HEAD_BYTES else b""
+        except OSError:
+            return  # reading it is refused with its own message
+        try:
+            data = json.loads((head + rest).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict) and set(data) & _LEGACY_TABLES and not _main_problem(data):
+            return  # format 0: a TinyDB file of readmark's tables
+        what = "not JSON" if data is None else "JSON without readmark's schema marker"
+        raise StoreAccessError(
+            f"{path} is not a readmark library ({what}), so it was left untouched; "
+            "give the path of a readmark library or of a file that does not exist yet"
+        )
 
     # ------------------------------------------------------------------
     # Recovery
