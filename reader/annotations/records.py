@@ -115,14 +115,30 @@ def from_record(record: dict[str, Any], start: int, end: int, method: str) -> Hi
         start=start,
         end=end,
         quote=quote,
-        section=tuple(str(part) for part in record.get("section") or ()),
-        color=record.get("color") if record.get("color") in COLORS else DEFAULT_COLOR,
-        note=str(record.get("note") or ""),
-        tags=tuple(str(tag) for tag in record.get("tags") or ()),
+        section=_texts(record.get("section")),
+        color=record.get("color") if _text(record.get("color")) in COLORS else DEFAULT_COLOR,
+        note=_text(record.get("note")),
+        tags=_texts(record.get("tags")),
         created=str(record.get("created") or ""),
         modified=str(record.get("modified") or ""),
         anchored_by=method,
     )
+
+
+def _text(value: Any) -> str:
+    """A stored text field; anything else (a damaged record) is taken as empty."""
+    return value if isinstance(value, str) else ""
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    """A stored list of texts (section, tags); anything else is taken as empty.
+
+    The store sets damaged records aside (reader.store.shapes); this keeps a record
+    from elsewhere (an import, a test) from crashing the screen all the same.
+    """
+    if not isinstance(value, (list, tuple)):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
 
 
 def _selector_list(record: dict[str, Any]) -> list[dict]:
@@ -166,7 +182,7 @@ def anchor_records(document: Document, records: Sequence[dict[str, Any]]) -> Anc
         section = document.section_path(found.start)
         if ((found.start, found.end) != position or record.get("detached")
                 or quote.exact != text[found.start : found.end]
-                or list(record.get("section") or ()) != section):
+                or list(_texts(record.get("section"))) != section):
             result.changes[record_id] = {
                 "target": {"selector": selectors(text, found.start, found.end)},
                 "section": section,

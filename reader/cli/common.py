@@ -59,6 +59,8 @@ def open_store(cli_value: str | None, path: Path | None = None) -> Store:
     if message:
         for line in message.splitlines():
             print(f"readmark: warning: {line}", file=sys.stderr)
+    # What the store finds later (a damaged highlight set aside) is said as it is found.
+    store.on_message = warn
     return store
 
 

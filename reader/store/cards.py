@@ -24,6 +24,7 @@ from reader.store.files import (
     _ANNOTATIONS,
     _CARDS,
     _REVIEWS,
+    Signature,
     _article_problem,
     _check_id,
     _check_json,
@@ -76,8 +77,11 @@ class Cards:
             annotations: list[dict[str, Any]] = []
             cards: dict[str, dict[str, Any]] = {}
             for aid in ids:
-                data = self._private_copy(aid)
+                data, sig = self._private_copy(aid)
                 table = data.get(_ANNOTATIONS) or {}
+                damaged = self._core.quarantine.damaged(aid, table, sig)
+                if damaged:  # set aside, untouched: see reader.store.quarantine
+                    table = {k: doc for k, doc in table.items() if k not in damaged}
                 annotations.extend(table.values())
                 for key, card in (data.get(_CARDS) or {}).items():
                     if key in table:
@@ -86,7 +90,7 @@ class Cards:
                     self._core.where[key] = aid
             return annotations, cards
 
-    def _private_copy(self, article_id: str) -> dict[str, Any]:
+    def _private_copy(self, article_id: str) -> tuple[dict[str, Any], Signature | None]:
         """An article file's data that no one else holds (mutex held).
 
         A file not in the cache is parsed for the caller alone, which spares the
@@ -96,12 +100,12 @@ class Cards:
         ann_dir = self._core.ann_dir
         if ann_dir is not None and (f is None or f.storage.needs_reload()):
             try:
-                data, _ = _read_json_file(ann_dir / f"{article_id}.json", _article_problem)
-                return data or {}
+                data, sig = _read_json_file(ann_dir / f"{article_id}.json", _article_problem)
+                return data or {}, sig
             except _CorruptFile:
                 pass  # read through the cache below, which repairs it
         f = self._core.article_file(article_id)
-        return _json_copy(f.storage.read() or {})
+        return _json_copy(f.storage.read() or {}), f.storage.signature
 
     def update_card(
         self,

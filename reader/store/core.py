@@ -18,7 +18,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timezone
 from pathlib import Path
@@ -50,6 +50,7 @@ from reader.store.files import (
     _put,
     _utc_now,
 )
+from reader.store.quarantine import Quarantine
 from reader.store.recovery import Recovery
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,9 @@ class StoreCore:
         self.main = _new_tinydb(self.main_storage)
         self.backups = Backups(self)
         self.recovery = Recovery(self)
+        self.quarantine = Quarantine(self)
+        #: Called with each message as it is noted (e.g. to show it at once).
+        self.listener: Callable[[str], None] | None = None
 
     def close(self) -> None:
         """Forget cached data; further calls raise :class:`StoreError`."""
@@ -187,8 +191,13 @@ class StoreCore:
             f.storage.read_only = reason
 
     def note(self, message: str) -> None:
-        """Add a line to what :attr:`Store.recovery_message` tells."""
+        """Add a line to what :attr:`Store.recovery_message` tells, and pass it on."""
         self.messages.append(message)
+        if self.listener is not None:
+            try:
+                self.listener(message)
+            except Exception:  # a listener's failure must not stop the store
+                log.exception("message listener failed")
 
     def now(self) -> str:
         """The current time as stored in documents (UTC, milliseconds)."""

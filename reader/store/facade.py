@@ -119,6 +119,15 @@ class Store:
         return "\n".join(messages) if messages else None
 
     @property
+    def on_message(self) -> Callable[[str], None] | None:
+        """Called with each repair or damage message as it happens (after opening too)."""
+        return self._core.listener
+
+    @on_message.setter
+    def on_message(self, listener: Callable[[str], None] | None) -> None:
+        self._core.listener = listener
+
+    @property
     def _where_complete(self) -> bool:
         """Every annotation file was indexed since the last change by another process."""
         return self._core.where_complete
@@ -195,6 +204,10 @@ class Store:
     ) -> list[dict[str, Any]]:
         """Change many annotations of one article at once, after a backup."""
         return self._highlights.update_annotations(article_id, changes)
+
+    def damaged_annotations(self, article_id: str | None = None) -> list[dict[str, Any]]:
+        """Damaged records set aside untouched (of one article, or all), with the reasons."""
+        return self._highlights.damaged_annotations(article_id)
 
     def delete_annotation(self, annotation_id: str) -> dict[str, Any]:
         """Remove an annotation and its review card; returns it, to add back to undo."""

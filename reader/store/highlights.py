@@ -34,6 +34,7 @@ from reader.store.files import (
     _dumps,
     _replace_with,
 )
+from reader.store.shapes import annotation_problem
 
 if TYPE_CHECKING:
     from reader.store.core import StoreCore
@@ -46,6 +47,13 @@ _REMOVED_KEPT = 50  # cards of deleted annotations kept per article file
 def _has_note(annotation: Mapping[str, Any]) -> bool:
     note = annotation.get("note")
     return isinstance(note, str) and bool(note.strip())
+
+
+def _check_shape(annotation_id: str, annotation: Mapping[str, Any]) -> None:
+    """Refuse to store a record readers could not use (see reader.store.shapes)."""
+    problem = annotation_problem(annotation_id, annotation)
+    if problem is not None:
+        raise ValueError(f"the annotation cannot be saved: {problem}")
 
 
 def _count(data: Mapping[str, Any] | None) -> tuple[int, int]:
@@ -66,7 +74,31 @@ class Highlights:
         with self._core.mutex:
             self._core.sync()
             f = self._core.article_file(article_id)
-            return copy.deepcopy(list(f.storage.table(_ANNOTATIONS).values()))
+            table = f.storage.table(_ANNOTATIONS)
+            damaged = self._core.quarantine.damaged(article_id, table, f.storage.signature)
+            if damaged:  # set aside, untouched: see reader.store.quarantine
+                return copy.deepcopy([doc for key, doc in table.items() if key not in damaged])
+            return copy.deepcopy(list(table.values()))
+
+    def damaged_annotations(self, article_id: str | None = None) -> list[dict[str, Any]]:
+        """The damaged records (of one article, or all), set aside untouched.
+
+        Returns:
+            One dict per record: ``article_id``, ``key`` (its key in the file),
+            ``reason`` (in words) and ``record`` (a copy, as stored).
+        """
+        if article_id is not None:
+            _check_id(article_id, "article_id")
+        with self._core.mutex:
+            self._core.sync()
+            ids = [article_id] if article_id is not None else self._core.article_ids_on_disk()
+            found: list[dict[str, Any]] = []
+            for aid in ids:
+                f = self._core.article_file(aid)
+                found += self._core.quarantine.listing(
+                    aid, f.storage.table(_ANNOTATIONS), f.storage.signature
+                )
+            return found
 
     def get_annotation(self, annotation_id: str) -> dict[str, Any] | None:
         """One annotation by id, or None."""
@@ -76,7 +108,12 @@ class Highlights:
                 f = self._core.locate(annotation_id)
             except AnnotationNotFound:
                 return None
-            return copy.deepcopy(f.storage.table(_ANNOTATIONS)[annotation_id])
+            table = f.storage.table(_ANNOTATIONS)
+            if annotation_id in self._core.quarantine.damaged(
+                f.article_id, table, f.storage.signature
+            ):
+                return None
+            return copy.deepcopy(table[annotation_id])
 
     def add_annotation(self, annotation: Mapping[str, Any]) -> dict[str, Any]:
         """Store a new annotation.
@@ -103,6 +140,7 @@ class Highlights:
         ann.setdefault("created", now)
         ann.setdefault("modified", now)
         _check_json(ann, "the annotation")
+        _check_shape(annotation_id, ann)
         with self._core.writing():
             f = self._core.article_file(article_id)
             other = self._core.where.get(annotation_id)
@@ -151,6 +189,7 @@ class Highlights:
             new.update(changes)
             new["modified"] = self._core.now()
             _check_json(new, "the annotation")
+            _check_shape(annotation_id, new)
             f.annotations.update(_replace_with(new), doc_ids=[annotation_id])  # type: ignore[list-item]
             return copy.deepcopy(new)
 
@@ -184,6 +223,7 @@ class Highlights:
                     if key in fields and fields[key] != old.get(key):
                         raise ValueError(f"an annotation's {key} cannot be changed")
                 updated[annotation_id] = old | fields | {"modified": now}
+                _check_shape(annotation_id, updated[annotation_id])
             _check_json(updated, "the annotations")
             if updated:
                 self._core.backups.make_backup("bulk")

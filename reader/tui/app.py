@@ -102,6 +102,10 @@ class ReadmarkApp(App[None]):
             self.store.set_setting(key, value)
 
     def on_mount(self) -> None:
+        if hasattr(self.store, "on_message"):  # what the store finds later (a damaged
+            # highlight set aside) is shown when it is found
+            self.store.on_message = lambda text: self.notify(text, severity="warning",
+                                                             timeout=15)
         theme = self.setting("theme", "")
         if theme in self.available_themes:
             self.theme = theme
