@@ -10,20 +10,23 @@ headings is decided afterwards, in :mod:`reader.document.plain_outline`.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from reader.document.model import BlockKind
 from reader.document.plain_headings import HeadingShape, heading_shape
+from reader.document.plain_layout import Layout
 from reader.document.plain_lines import (
     LIST,
     RULE,
     UNDERLINE,
+    centred,
     ends_sentence,
+    entry_text,
     first_word_len,
     indent_of,
     join_lines,
     looks_like_code,
+    verse_shape,
 )
 
 
@@ -44,70 +47,26 @@ class Unit:
     underline: str = ""
     shape: HeadingShape | None = None
     level: int = 0
-
-
-@dataclass(slots=True)
-class Layout:
-    """Per-document layout facts: paragraph convention and wrap width."""
-
-    one_line: bool
-    dense: bool
-    width: int
-    base_indent: int
-
-
-def _percentile(values: list[int], fraction: float) -> int:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-def detect_layout(contents: list[str], runs: list[list[int]]) -> Layout:
-    """Pick the paragraph convention from line lengths, once for the whole document.
-
-    Mostly long lines (by characters) mean one line per paragraph. Otherwise
-    the text is hard-wrapped, unless it has hardly any blank lines and its
-    lines do not cluster just under a wrap width (then they are short
-    one-line paragraphs).
-    """
-    lengths: list[int] = []
-    inner: list[int] = []
-    indents: Counter[int] = Counter()
-    long_chars = 0
-    total_chars = 0
-    for run in runs:
-        last = run[-1]
-        for index in run:
-            line = contents[index].rstrip()
-            length = len(line)
-            lengths.append(length)
-            total_chars += length
-            if length > 100:
-                long_chars += length
-            if index != last:
-                inner.append(length)
-            indents[indent_of(line)] += 1
-    if not lengths:
-        return Layout(False, False, 72, 0)
-    # Wrap width: taken from lines that were followed by more of their paragraph.
-    width = _percentile(inner, 0.9) if len(inner) >= 20 else max(72, _percentile(lengths, 0.9))
-    dense = len(lengths) / max(1, len(runs)) > 15
-    base_indent = indents.most_common(1)[0][0]
-    if long_chars >= 0.5 * total_chars:
-        return Layout(True, False, width, base_indent)
-    if dense:
-        tight = sum(1 for n in lengths if 0.75 * width <= n <= width)
-        if tight < 0.5 * len(lengths):
-            return Layout(True, False, width, base_indent)
-    return Layout(False, dense, width, base_indent)
+    role: str = ""
+    rule: str = ""
+    last: int = -1
 
 
 class Segmenter:
     """Cuts the source lines into units according to the layout."""
 
-    def __init__(self, contents: list[str], quotes: list[int], layout: Layout) -> None:
+    def __init__(
+        self,
+        contents: list[str],
+        quotes: list[int],
+        layout: Layout,
+        claims: dict[int, str] | None = None,
+    ) -> None:
         self.contents = contents
         self.quotes = quotes
         self.layout = layout
+        self.claims = claims or {}
+        self.verse: set[int] = set()
         self.units: list[Unit] = []
         self._shapes: dict[int, HeadingShape | None] = {}
 
@@ -164,14 +123,77 @@ class Segmenter:
             quote=self.quotes[indexes[0]],
         )
 
+    def _claimed(self, index: int) -> bool:
+        """Emit the line as a contents label or entry when it was claimed as one."""
+        claim = self.claims.get(index)
+        if claim is None:
+            return False
+        text = entry_text(self.contents[index])
+        if claim == "entry":
+            unit = Unit(BlockKind.LIST_ITEM, index, text, marker="•", depth=1, in_list=True)
+        else:
+            unit = Unit(BlockKind.PARAGRAPH, index, text)
+        unit.role = "contents"
+        unit.rule = "contents: a list under the CONTENTS line, never headings"
+        self.units.append(unit)
+        return True
+
+    def find_verse(self, runs: list[list[int]]) -> None:
+        """Mark the runs that keep their line breaks: verse-like ones, and runs of the
+        same form as those (the other stanzas of a poem)."""
+        if self.layout.dense:
+            return
+        width = self.layout.width
+        forms: list[float] = []
+        maybe: list[tuple[int, float]] = []
+        for run in runs:
+            if len(run) < 3 or run[0] in self.claims:
+                continue
+            shape = verse_shape([self.contents[i] for i in run], width)
+            if shape is None:
+                continue
+            if shape[1]:
+                self.verse.add(run[0])
+                forms.append(shape[0])
+            else:
+                maybe.append((run[0], shape[0]))
+        for start, mean in maybe:
+            if any(0.8 * form <= mean <= 1.25 * form for form in forms):
+                self.verse.add(start)
+
+    def _verse(self, run: list[int]) -> bool:
+        """Emit the run as one block that keeps its line breaks, if it is verse-like."""
+        if run[0] not in self.verse:
+            return False
+        lines = [self.contents[i] for i in run]
+        indented = all(indent_of(line) >= self.layout.base_indent + 4 for line in lines)
+        if indented and looks_like_code(lines):
+            return False
+        self.units.append(
+            Unit(
+                BlockKind.PARAGRAPH,
+                run[0],
+                "\n".join(line.strip() for line in lines),
+                single=False,
+                quote=self.quotes[run[0]] + (1 if indented else 0),
+                role="verse",
+                rule="line breaks kept: short, ragged lines (verse, an address)",
+                last=run[-1],
+            )
+        )
+        return True
+
     # -- one line per paragraph
 
     def one_line(self, runs: list[list[int]]) -> list[Unit]:
         base = self.layout.base_indent
+        self.find_verse(runs)
         for run in runs:
             stack: list[int] = []
             position = 0
             checked = 0  # lines before this were already judged not to be code
+            if self._claimed(run[0]) or self._verse(run):
+                continue
             while position < len(run):
                 index = run[position]
                 line = self.contents[index]
@@ -223,10 +245,12 @@ class Segmenter:
         """
         units = self.units
         for position, unit in enumerate(units):
-            if unit.kind is not BlockKind.LIST_ITEM:
+            if unit.kind is not BlockKind.LIST_ITEM or unit.role:
                 continue
             before = units[position - 1] if position else None
             after = units[position + 1] if position + 1 < len(units) else None
+            before = None if before is not None and before.role else before
+            after = None if after is not None and after.role else after
             if before is not None and before.kind is BlockKind.LIST_ITEM:
                 unit.in_list = True
             elif after is not None and after.kind is BlockKind.LIST_ITEM:
@@ -238,24 +262,36 @@ class Segmenter:
 
     def hard_wrapped(self, runs: list[list[int]]) -> list[Unit]:
         base = self.layout.base_indent
+        self.find_verse(runs)
         for run in runs:
+            if self._claimed(run[0]):
+                continue
             lines = [self.contents[i] for i in run]
-            if all(indent_of(line) >= base + 4 for line in lines) and not LIST.fullmatch(lines[0]):
-                if looks_like_code(lines):
-                    self.units.append(self._code_unit(run))
-                else:
+            if all(centred(line, self.layout.width) for line in lines):
+                for index in run:
                     self.units.append(
-                        Unit(
-                            BlockKind.PARAGRAPH,
-                            run[0],
-                            join_lines(lines),
-                            single=False,
-                            quote=self.quotes[run[0]] + 1,
-                        )
+                        Unit(BlockKind.PARAGRAPH, index, self.contents[index].strip())
                     )
+                continue
+            indented = all(indent_of(line) >= base + 4 for line in lines)
+            if indented and not LIST.fullmatch(lines[0]) and looks_like_code(lines):
+                self.units.append(self._code_unit(run))
                 continue
             if len(run) >= 2 and all("   " in line.strip() for line in lines):
                 self.units.append(self._code_unit(run))
+                continue
+            if self._verse(run):
+                continue
+            if indented and not LIST.fullmatch(lines[0]):
+                self.units.append(
+                    Unit(
+                        BlockKind.PARAGRAPH,
+                        run[0],
+                        join_lines(lines),
+                        single=False,
+                        quote=self.quotes[run[0]] + 1,
+                    )
+                )
                 continue
             self._hard_run(run)
         self._mark_list_runs()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from reader.document.plain_lines import CLOSERS
 
-_PART = re.compile(
+PART_LABEL = re.compile(
     r"(?i)(?P<word>part|book|chapter|appendix|section)[ \t]+"
     r"(?P<n>\d{1,3}|(?-i:[IVXLCDM]{1,7}|[A-Z])|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)"
@@ -23,9 +23,7 @@ _PART = re.compile(
 _NUMBERED = re.compile(
     r"(?:(?P<arabic>\d{1,3}\.|\d{1,3}(?:\.\d{1,3}){1,4}\.?)|(?P<roman>[IVXLCDM]{1,7})\.)(?=\s|$)"
 )
-_ROMAN_ONLY = re.compile(
-    r"(?=[IVXLCDM])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\.?"
-)
+ROMAN = re.compile(r"(?=[IVXLCDM])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\.?")
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 BYLINE = re.compile(r"(?i)(?:by|written by|posted by|author:)\s")
 DATE = re.compile(
@@ -33,6 +31,8 @@ DATE = re.compile(
     r"(?:st|nd|rd|th)?,?\s+\d{4}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct"
     r"|nov|dec)[a-z]*\.?,?\s+\d{4}\b|\b\d{4}-\d\d-\d\d\b"
 )
+#: "Speaker: words" or "Note: words", which is a label and text, not a heading.
+_LABELLED = re.compile(r"[^\W\d_][\w'’.\-]*(?:[ \t]+[^\W\d_][\w'’.\-]*){0,2}[ \t]*:[ \t]+\S")
 _URLISH = re.compile(r"(?i)https?://|www\.|\S@\S+\.\w")
 
 # Shape analysis works on a markup-free approximation of the line.
@@ -64,6 +64,11 @@ _TRAILING_SMALL = _words("a an and at by for from in into nor of on or the to wi
 COMMON_SECTION_NAMES = _words(
     "introduction overview background abstract summary preface foreword prologue "
     "contents acknowledgements acknowledgments"
+)
+#: Sections of a book that sit beside its chapters, whatever their style.
+BOOK_SECTIONS = _words(
+    "preface foreword introduction prologue epilogue afterword postscript conclusion "
+    "acknowledgements acknowledgments appendix notes glossary bibliography index"
 )
 _BOILERPLATE = frozenset(
     {
@@ -126,8 +131,16 @@ def heading_shape(line: str) -> HeadingShape | None:
     if len(line) > 400:
         return None
     tail = line.rstrip(CLOSERS)
-    if not tail or tail[-1] in ",;:!…" or (tail[-1] == "." and len(tail) > 20):
+    if not tail or tail[-1] in ",;:!…":
         return None  # cheap exit for the common case: a sentence
+    if tail[-1] == ".":
+        # Old books close headings with a period ("CHAPTER I. THE PANS."); prose does not
+        # come in capitals.
+        if not (len(tail) <= 80 and tail.isupper() and tail[-2:-1] != "."):
+            if len(tail) > 20:
+                return None
+        else:
+            line = tail[:-1]
     text = markup_free(line)
     if not text or len(text) > 120 or text.count(" ") > 20:
         return None
@@ -138,12 +151,12 @@ def heading_shape(line: str) -> HeadingShape | None:
     rank = RANK_PLAIN
     structural = False
     rest = text
-    match = _PART.match(text)
+    match = PART_LABEL.match(text)
     if match:
         rank = _PART_RANKS[match.group("word").lower()]
         rest = text[match.end() :].lstrip(_SEPARATORS)
         structural = True
-    elif _ROMAN_ONLY.fullmatch(text):
+    elif ROMAN.fullmatch(text):
         return HeadingShape(RANK_NUM, True, True, False)
     else:
         match = _NUMBERED.match(text)
@@ -181,6 +194,8 @@ def heading_shape(line: str) -> HeadingShape | None:
         if last in ".!…,;:" or (last == "?" and not (title_case or structural)):
             return None
         if not structural and not title_case and (len(words) > 10 or "," in rest):
+            return None
+        if not structural and _LABELLED.match(rest) and (not title_case or "," in rest):
             return None
         if caps and not structural:
             rank = RANK_CAPS

@@ -24,17 +24,33 @@ reads the layout:
   Unbalanced markers and snake_case stay literal.
 * **Lists**: ``- item``, ``* item``, ``• item``, ``1. item``, ``1) item``. A
   lone numbered short line followed by body text is a heading instead.
+* **E-texts.** An archive's header (up to ``*** START OF ... ***``, or a
+  stack of ``Title:``/``Author:`` lines and notices) and licence footer, scan
+  notices and imprints are kept out of the text, their metadata read. A
+  ``CONTENTS`` block is a list; ``CHAPTER I.`` above a title line is one
+  heading; Preface, Appendix and the like sit at the chapters' level.
+* **The front.** A title page ("BY" and a name) or a news front (headline,
+  deck, byline, dateline) sets the title, subtitle, deck, author and date;
+  page litter of web copy ("Advertisement", "Share this article") is dropped.
+* **Verse**, addresses and other short, ragged lines keep their line breaks.
 
 Everything works on whole lines with compiled regexes so a multi-megabyte file
 parses in well under a second. No Textual import.
 
 The rules live in modules by what they judge: single lines in
 :mod:`~reader.document.plain_lines`, heading-like lines in
-:mod:`~reader.document.plain_headings`, the paragraph convention and
-segmentation in :mod:`~reader.document.plain_blocks`, headings and title in
-context in :mod:`~reader.document.plain_outline`, inline markup in
-:mod:`~reader.document.plain_inline`. This module prepares the source (line
-endings, front matter, quote markers) and runs them.
+:mod:`~reader.document.plain_headings`, the paragraph convention in
+:mod:`~reader.document.plain_layout`, segmentation in
+:mod:`~reader.document.plain_blocks`, e-text matter in
+:mod:`~reader.document.plain_matter`, books' contents and chapter labels in
+:mod:`~reader.document.plain_etext`, bylines, datelines and litter in
+:mod:`~reader.document.plain_news`, the title block and news front in
+:mod:`~reader.document.plain_front`, headings and title in context in
+:mod:`~reader.document.plain_outline`, inline markup in
+:mod:`~reader.document.plain_inline`. Every decision is kept for
+``readmark outline --explain`` (:mod:`~reader.document.plain_explain`). This
+module prepares the source (line endings, front matter, quote markers) and
+runs them.
 """
 
 from __future__ import annotations
@@ -43,11 +59,17 @@ import re
 
 from reader.document.builder import DocumentBuilder, title_from_path
 from reader.document.model import BlockKind, Document
-from reader.document.plain_blocks import Segmenter, detect_layout
+from reader.document.plain_blocks import Segmenter
+from reader.document.plain_etext import find_contents, join_chapter_titles, mark_end_lines
+from reader.document.plain_explain import Analysis
+from reader.document.plain_front import read_front
 from reader.document.plain_inline import Inline
+from reader.document.plain_layout import detect_layout
+from reader.document.plain_matter import find_matter
+from reader.document.plain_news import find_litter
 from reader.document.plain_outline import classify
 
-__all__ = ["looks_like_plain_text", "parse_plaintext"]
+__all__ = ["analyse_plaintext", "looks_like_plain_text", "parse_plaintext"]
 
 _QUOTE = re.compile(r"[ \t]{0,3}((?:>[ \t]?)+)")
 _FRONT_KEY = re.compile(r"(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*)")
@@ -105,20 +127,43 @@ def parse_plaintext(source: str, name: str = "") -> Document:
     ``name`` (a path or file name) becomes ``Document.source`` and supplies the
     title when the text has no title line.
     """
+    return analyse_plaintext(source, name)[0]
+
+
+def analyse_plaintext(source: str, name: str = "") -> tuple[Document, Analysis]:
+    """Parse a plain-text article and keep what was decided, for explaining it."""
     lines = _normalise(source).split("\n")
     body_start, metadata = _front_matter(lines)
+    matter = find_matter(lines, body_start)
+    for key, value in matter.metadata.items():
+        metadata.setdefault(key, value)
+    paras = matter.paras
+    regions = list(matter.regions)
+    if not matter.etext:
+        regions += find_litter(lines, paras)
+    skipped = {r.first for r in regions if r.action == "dropped"} | matter.skipped
+    hidden_lines = matter.skipped - {r.first for r in regions if r.action == "dropped"}
+    claims = find_contents(lines, paras, skipped)
 
     contents: list[str] = lines
     quotes = [0] * len(lines)
     runs: list[list[int]] = []
     run: list[int] = []
     run_quote = 0
-    for index in range(body_start, len(lines)):
+    for index in range(matter.body_start, matter.body_end):
         line = lines[index]
-        if not line.strip():
+        if index in skipped and index not in hidden_lines:
+            continue  # a dropped line: the paragraph around it goes on
+        if not line.strip() or index in hidden_lines:
             if run:
                 runs.append(run)
                 run = []
+            continue
+        if index in claims:
+            if run:
+                runs.append(run)
+                run = []
+            runs.append([index])
             continue
         quote = 0
         if ">" in line[:4] and line.lstrip().startswith(">"):
@@ -144,12 +189,25 @@ def parse_plaintext(source: str, name: str = "") -> Document:
         runs.append(run)
 
     layout = detect_layout(contents, runs)
-    segmenter = Segmenter(contents, quotes, layout)
+    segmenter = Segmenter(contents, quotes, layout, claims)
     units = segmenter.one_line(runs) if layout.one_line else segmenter.hard_wrapped(runs)
+    units = join_chapter_titles(units)
+    mark_end_lines(units)
+    front = read_front(units, metadata, matter.etext)
+    units = [unit for unit in units if unit.role != "merged"]
     front_title = metadata.get("title", "").strip()
     title_unit, _headings = classify(
-        units, has_front_title=bool(front_title), one_line=layout.one_line
+        units,
+        has_front_title=bool(front_title),
+        one_line=layout.one_line,
+        decided=front.decided,
+        title=front.title,
     )
+    hidden = [r for r in regions if r.action == "hidden"]
+    if hidden:
+        metadata["hidden"] = "; ".join(
+            f"lines {r.first + 1}-{r.last + 1}: {r.rule.split(':')[0]}" for r in hidden
+        )
 
     builder = DocumentBuilder()
     title = front_title
@@ -157,6 +215,10 @@ def parse_plaintext(source: str, name: str = "") -> Document:
         builder.begin_block()
         if unit.kind is BlockKind.CODE:
             builder.add_text(unit.text)
+        elif unit.role == "deck":
+            builder.open_span("italic")
+            Inline(builder, unit.text).emit()
+            builder.close_span("italic")
         elif unit.kind is not BlockKind.RULE:
             Inline(builder, unit.text).emit()
         builder.end_block(
@@ -173,7 +235,8 @@ def parse_plaintext(source: str, name: str = "") -> Document:
         document.title = " ".join(document.text[heading.start : heading.end].split()) or (
             document.title
         )
-    return document
+    analysis = Analysis(layout, units, regions, matter.notes + front.notes)
+    return document, analysis
 
 
 def looks_like_plain_text(source: str) -> bool:
