@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+# What file systems refuse, and what breaks an Obsidian link to the note (# ^ [ ] |).
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|#^\[\]]+')
 _RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.IGNORECASE)
 #: Longest file name stem, in UTF-8 bytes (file systems allow 255 for the whole name).
 MAX_STEM_BYTES = 120
@@ -16,8 +17,9 @@ def safe_filename(
     """A file name made from ``title`` that is safe everywhere and not in ``taken``.
 
     Characters no file system accepts (``/ \\ : * ? " < > |``, control
-    characters) become spaces, runs of spaces one space; leading dots and dashes
-    go (no hidden files, nothing read as an option); Windows device names get a
+    characters) and those Obsidian's links cannot hold (``# ^ [ ]``) become
+    spaces, runs of spaces one space; leading dots and dashes go (no hidden
+    files, nothing read as an option); Windows device names get a
     ``_``; the stem is cut to :data:`MAX_STEM_BYTES` bytes. A name already in
     ``taken`` (compared without case, as macOS and Windows do) gets `` (2)``,
     `` (3)``… The caller adds the result to ``taken``.

@@ -26,13 +26,13 @@ from reader.export.importing import (
 from reader.export.markdown import (
     DETACHED_HEADING,
     DETACHED_NOTICE,
-    block_id,
     escape_inline,
     escape_markdown,
     paragraphs,
     to_markdown,
 )
 from reader.export.model import ExportArticle, HighlightLike, export_highlights
+from reader.export.obsidian import block_id, obsidian_tag
 from reader.export.readwise import CSV_COLUMNS, to_csv
 from reader.export.w3c import (
     READMARK_NS,
@@ -64,6 +64,7 @@ __all__ = [
     "export_highlights",
     "import_id",
     "import_records",
+    "obsidian_tag",
     "paragraphs",
     "parse_annotation_json",
     "render",

@@ -1,87 +1,43 @@
-"""The Markdown export: literal quotes and notes under their headings, a block id per highlight."""
+"""The Markdown export: literal quotes and notes under their headings, a block id per quote.
+
+Everything the reader wrote is made literal (CommonMark and GitHub-flavoured
+Markdown alike, Obsidian's own marks too), so a note shows as typed. The
+built-in layout is :class:`BuiltinPieces`; ``templates/default.md.j2`` is the
+same layout as a Jinja2 template, to copy and change (``--template``).
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
-from reader.annotations.records import Highlight
-from reader.document.model import BlockKind, Document
-from reader.export.model import (
-    CONTROL,
-    ExportArticle,
-    HighlightLike,
-    export_highlights,
-    iso_seconds,
-    one_line,
-    quoted_text,
-)
+from reader.document.model import Document
+from reader.export.layout import HighlightView, PageView, build
+from reader.export.model import CONTROL, ExportArticle, HighlightLike, one_line
+from reader.export.obsidian import block_id
+from reader.export.sync import Layout, assemble
+
+__all__ = [
+    "DETACHED_HEADING",
+    "DETACHED_NOTICE",
+    "BuiltinPieces",
+    "block_id",
+    "escape_inline",
+    "escape_markdown",
+    "markdown_layout",
+    "paragraphs",
+    "quote_lines",
+    "to_markdown",
+    "yaml_scalar",
+]
 
 DETACHED_HEADING = "Detached highlights"
 DETACHED_NOTICE = (
     "These highlights could not be found in the current text of the article. "
     "They are kept as they were made."
 )
-
-
-@dataclass(slots=True)
-class _Node:
-    """A heading of the export and what goes under it, in order."""
-
-    title: str = ""
-    level: int = 1
-    items: list[Highlight] = field(default_factory=list)
-    children: dict[Any, _Node] = field(default_factory=dict)
-
-
-def _outline(
-    article: ExportArticle, highlights: Sequence[Highlight], document: Document | None
-) -> _Node:
-    """Group attached highlights under the headings that contain them.
-
-    With a document, sections come from the highlight's offset and keep their
-    own levels, moved so the shallowest sits just under the ``# Title``; an
-    opening heading that only repeats the title is left out. Without one, the
-    stored section paths are used, a level per depth.
-    """
-    root = _Node(article.title, 1)
-    if document is not None:
-        sections = document.sections
-        skip = -1
-        if sections and sections[0].parent is None and _same(sections[0].title, article.title):
-            skip = 0
-        levels = [s.level for i, s in enumerate(sections) if i != skip]
-        shift = 2 - min(levels, default=2)
-        for highlight in highlights:
-            node = root
-            for index in document.section_chain(highlight.start):
-                if index == skip:
-                    continue
-                section = sections[index]
-                level = max(2, min(6, section.level + shift))
-                node = node.children.setdefault(index, _Node(section.title, level))
-            node.items.append(highlight)
-        return root
-    for highlight in highlights:
-        path = list(highlight.section)
-        if path and _same(path[0], article.title):
-            path = path[1:]
-        node = root
-        for depth in range(len(path)):
-            key = tuple(path[: depth + 1])
-            node = node.children.setdefault(key, _Node(path[depth], min(6, 2 + depth)))
-        node.items.append(highlight)
-    return root
-
-
-def _same(a: str, b: str) -> bool:
-    return one_line(a).casefold() == one_line(b).casefold()
 
 
 _ESCAPE_ALWAYS = re.compile(r"[\\`*\[\]<|~$#^]")
@@ -93,6 +49,9 @@ _ESCAPE_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # Block markers: a quote, a list item, a setext underline or a thematic break.
 _LINE_START = re.compile(r">|[-+](?:\s|$)|[-=][-=\s]*$")
 _ORDERED_ITEM = re.compile(r"(\d{1,9})[.)](?:\s|$)")
+# A GitHub-flavoured table's delimiter row (``:--``, ``-:|:-``): under a line with a
+# ``|`` it would make that line a table header.
+_TABLE_DELIMITER = re.compile(r"[\s|:-]*(?::-|-:|\|)[\s|:-]*")
 _UNPRINTABLE = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff]")
 
 
@@ -108,7 +67,7 @@ def escape_inline(text: str, *, line_start: bool = True) -> str:
     text = _ESCAPE_ENTITY.sub(r"\\&", text)
     if not line_start:
         return text
-    if _LINE_START.match(text):
+    if _LINE_START.match(text) or _TABLE_DELIMITER.fullmatch(text):
         return "\\" + text
     match = _ORDERED_ITEM.match(text)
     if match:
@@ -151,38 +110,7 @@ def escape_markdown(text: str, prefix: str = "") -> list[str]:
     return lines
 
 
-def _tag_word(tag: str) -> str:
-    """A tag as Obsidian writes one: ``#`` and no spaces."""
-    return "#" + escape_inline("-".join(one_line(tag).split()), line_start=False)
-
-
-def block_id(annotation_id: str) -> str:
-    """The Obsidian block id of a highlight: ``hl-`` and 12 hex digits, stable per id."""
-    try:
-        digits = uuid.UUID(annotation_id).hex
-    except ValueError:
-        digits = hashlib.sha256(annotation_id.encode("utf-8")).hexdigest()
-    return "hl-" + digits[:12]
-
-
-def _block_ids(highlights: Sequence[Highlight]) -> dict[str, str]:
-    """Block ids, longer for the (very unlikely) ids whose 12 digits collide."""
-    ids = {h.id: block_id(h.id) for h in highlights}
-    seen: dict[str, int] = {}
-    for value in ids.values():
-        seen[value] = seen.get(value, 0) + 1
-    for key, value in ids.items():
-        if seen[value] > 1:
-            ids[key] = value + "-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
-    return ids
-
-
-def _date(stamp: str) -> str:
-    """The day of an ISO time as stored (UTC), so a file reads the same in every time zone."""
-    return stamp[:10] if re.match(r"\d{4}-\d{2}-\d{2}", stamp) else ""
-
-
-def _yaml(value: str) -> str:
+def yaml_scalar(value: str) -> str:
     """A YAML scalar: plain when that is unambiguous, else double-quoted (JSON escapes)."""
     plain = re.fullmatch(r"[A-Za-z/][\w ./,()'’&+@-]*", value) and not value.endswith(" ")
     if plain and value.lower() not in {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}:
@@ -193,33 +121,16 @@ def _yaml(value: str) -> str:
     )
 
 
-def _metadata_line(article: ExportArticle, highlight: Highlight, ids: Mapping[str, str]) -> str:
-    parts = [highlight.color]
-    if highlight.detached:
-        path = list(highlight.section)
-        if path and _same(path[0], article.title):
-            path = path[1:]
-        where = " › ".join(one_line(part) for part in path)
-        parts.append(
-            f"detached (was in {escape_inline(where, line_start=False)})" if where else "detached"
-        )
-    tags = " ".join(_tag_word(tag) for tag in highlight.tags if one_line(tag))
-    if tags:
-        parts.append(tags)
-    day = _date(highlight.created)
-    if day:
-        parts.append(day)
-    return " · ".join(parts) + f" ^{ids[highlight.id]}"
+_YAML_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?"
+)
 
 
-def _code_language(highlight: Highlight, document: Document | None) -> str | None:
-    """The language ("" if unnamed) when the highlight lies inside one code block."""
-    if document is None or highlight.detached or not document.blocks:
-        return None
-    block = document.blocks[document.block_index_at(highlight.start)]
-    if block.kind is not BlockKind.CODE or highlight.end > block.end:
-        return None
-    return re.sub(r"[^\w+#.-]", "", block.language)
+def yaml_date(value: str) -> str:
+    """A date (or date and time) plain, so YAML and Obsidian read a date; else quoted."""
+    if _YAML_DATE.fullmatch(value):
+        return value
+    return yaml_scalar(value)
 
 
 def _fenced(code: str, language: str) -> list[str]:
@@ -230,25 +141,80 @@ def _fenced(code: str, language: str) -> list[str]:
     return [fence + language, *lines, fence]
 
 
-def _highlight_lines(
-    article: ExportArticle,
-    highlight: Highlight,
-    document: Document | None,
-    ids: Mapping[str, str],
-) -> list[str]:
-    code = _code_language(highlight, document)
+def quote_lines(text: str, code: str | None = None) -> list[str]:
+    """A passage as a block quote: literal text, or a fenced block for code."""
     if code is not None:
-        quote = [
-            "> " + line if line else ">" for line in _fenced(quoted_text(highlight, document), code)
-        ]
-    else:
-        quote = escape_markdown(quoted_text(highlight, document), "> ") or [">"]
-    lines = ["", *quote]
-    note = escape_markdown(highlight.note)
-    if note:
-        lines += ["", *note]
-    lines += ["", _metadata_line(article, highlight, ids)]
-    return lines
+        return ["> " + line if line else ">" for line in _fenced(text, code)]
+    return escape_markdown(text, "> ") or [">"]
+
+
+def metadata_line(view: HighlightView) -> str:
+    """``colour · detached (was in …) · #tags · day`` under each highlight."""
+    parts = [view.color]
+    if view.detached:
+        where = " › ".join(one_line(part) for part in view.section)
+        parts.append(
+            f"detached (was in {escape_inline(where, line_start=False)})" if where else "detached"
+        )
+    if view.tags:
+        parts.append(" ".join("#" + tag for tag in view.tags))
+    if view.date:
+        parts.append(view.date)
+    return " · ".join(parts)
+
+
+class BuiltinPieces:
+    """The built-in Markdown layout (``templates/default.md.j2`` writes the same)."""
+
+    def front_matter(self, page: PageView) -> list[str]:
+        lines = [f"title: {yaml_scalar(page.title)}"]
+        if page.author:
+            lines.append(f"author: {yaml_scalar(page.author)}")
+        if page.url:
+            lines.append(f"url: {yaml_scalar(page.url)}")
+        if page.date:
+            lines.append(f"date: {yaml_date(page.date)}")
+        if page.source:
+            lines.append(f"source: {yaml_scalar(page.source)}")
+        if page.fingerprint:
+            lines.append(f"fingerprint: {json.dumps(page.fingerprint)}")  # never a number
+        if page.exported:
+            lines.append(f"exported: {page.exported}")
+        lines.append(f"highlights: {page.highlights}")
+        lines.append(f"notes: {page.notes}")
+        if page.tags:
+            lines.append("tags:")
+            lines.extend(f"  - {yaml_scalar(tag)}" for tag in page.tags)
+        else:
+            lines.append("tags: []")
+        return lines
+
+    def head(self, page: PageView) -> list[str]:
+        return [f"# {escape_inline(page.title, line_start=False)}"]
+
+    def heading(self, level: int, title: str, page: PageView) -> list[str]:
+        return [f"{'#' * level} {escape_inline(title, line_start=False)}"]
+
+    def highlight(self, view: HighlightView, page: PageView) -> list[str]:
+        lines = [*quote_lines(view.text, view.code), "", f"^{view.block_id}"]
+        note = escape_markdown(view.note)
+        if note:
+            lines += ["", *note]
+        return [*lines, "", metadata_line(view)]
+
+    def detached_heading(self, page: PageView) -> list[str]:
+        return [f"## {DETACHED_HEADING}", "", f"*{DETACHED_NOTICE}*"]
+
+
+def markdown_layout(
+    article: ExportArticle,
+    highlights: Iterable[HighlightLike],
+    document: Document | None = None,
+    *,
+    exported: datetime | None = None,
+) -> Layout:
+    """The built-in export as front matter and units (for sync to merge into a file)."""
+    return build(BuiltinPieces(), article, highlights, document, exported=exported)
 
 
 def to_markdown(
@@ -260,9 +226,14 @@ def to_markdown(
 ) -> str:
     """The Markdown export: front matter, ``# Title``, sections, quotes, notes.
 
+    Each highlight is its quote, its block id on a line of its own (so Obsidian's
+    ``[[Title#^hl-…]]`` names the quote), its note, and a line with its colour,
+    tags and day, all between readmark's marks (see :mod:`reader.export.sync`).
+
     Args:
         article: What to say about the article.
-        highlights: Anchored highlights or stored records (see :func:`export_highlights`).
+        highlights: Anchored highlights or stored records (see
+            :func:`~reader.export.model.export_highlights`).
         document: The parsed article, for the current text and heading levels;
             None when the file is gone (stored section paths are used).
         exported: When, for the ``exported`` field; None leaves it out.
@@ -270,43 +241,4 @@ def to_markdown(
     Returns:
         The file's text, ending with a newline.
     """
-    ordered = export_highlights(highlights, document)
-    attached = [h for h in ordered if not h.detached]
-    detached = [h for h in ordered if h.detached]
-    ids = _block_ids(ordered)
-    tags = sorted({tag for h in ordered for tag in h.tags}, key=lambda t: (t.casefold(), t))
-
-    lines = ["---", f"title: {_yaml(one_line(article.title))}"]
-    if article.author:
-        lines.append(f"author: {_yaml(one_line(article.author))}")
-    if article.url:
-        lines.append(f"url: {_yaml(article.url)}")
-    if article.source:
-        lines.append(f"source: {_yaml(article.source)}")
-    if article.fingerprint:
-        lines.append(f"fingerprint: {json.dumps(article.fingerprint)}")  # never a number
-    if exported is not None:
-        lines.append(f"exported: {iso_seconds(exported)}")
-    lines.append(f"highlights: {len(ordered)}")
-    lines.append(f"notes: {sum(h.has_note for h in ordered)}")
-    if tags:
-        lines.append("tags:")
-        lines.extend(f"  - {_yaml(tag)}" for tag in tags)
-    else:
-        lines.append("tags: []")
-    lines += ["---", "", f"# {escape_inline(one_line(article.title), line_start=False)}"]
-
-    def emit(node: _Node) -> None:
-        for highlight in node.items:
-            lines.extend(_highlight_lines(article, highlight, document, ids))
-        for child in node.children.values():
-            heading = escape_inline(one_line(child.title), line_start=False)
-            lines.extend(("", f"{'#' * child.level} {heading}"))
-            emit(child)
-
-    emit(_outline(article, attached, document))
-    if detached:
-        lines += ["", f"## {DETACHED_HEADING}", "", f"*{DETACHED_NOTICE}*"]
-        for highlight in detached:
-            lines.extend(_highlight_lines(article, highlight, document, ids))
-    return "\n".join(lines) + "\n"
+    return assemble(markdown_layout(article, highlights, document, exported=exported))

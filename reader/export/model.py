@@ -29,6 +29,8 @@ class ExportArticle:
         fingerprint: The content fingerprint the library knows it by.
         author: From the front matter, when there is one.
         url: A web address from the front matter (``url``, ``source`` or ``link``).
+        date: The article's own ``date`` from its front matter, as written there.
+        tags: The article's own ``tags`` from its front matter, as written there.
     """
 
     title: str
@@ -36,6 +38,8 @@ class ExportArticle:
     fingerprint: str = ""
     author: str = ""
     url: str = ""
+    date: str = ""
+    tags: tuple[str, ...] = ()
 
     @classmethod
     def from_document(
@@ -59,7 +63,18 @@ class ExportArticle:
             fingerprint=fingerprint,
             author=meta.get("author", ""),
             url=url,
+            date=one_line(meta.get("date", "")),
+            tags=front_matter_list(meta.get("tags", "")),
         )
+
+
+def front_matter_list(value: str) -> tuple[str, ...]:
+    """The items of a front-matter list kept as one string: ``[a, b]``, ``a, b`` or ``a``."""
+    value = one_line(value)
+    if value.startswith("[") and value.endswith("]"):
+        value = value[1:-1]
+    items = (item.strip().strip("'\"").strip() for item in value.split(","))
+    return tuple(item for item in items if item)
 
 
 def export_highlights(

@@ -7,7 +7,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote as url_quote
 from urllib.parse import unquote, urlparse
@@ -15,11 +15,46 @@ from urllib.parse import unquote, urlparse
 from reader.annotations.records import Highlight
 from reader.annotations.selectors import parse_selectors, selectors
 from reader.document.model import Document
-from reader.export.model import ExportArticle, HighlightLike, export_highlights, iso_seconds
+from reader.export.model import ExportArticle, HighlightLike, export_highlights
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 #: Prefix of readmark's own terms (colour lives in the standard ``styleClass``).
 READMARK_NS = "urn:readmark:"
+#: The background each colour's ``styleClass`` stands for, in the annotation's own stylesheet
+#: (the model asks for a stylesheet wherever a styleClass is used).
+STYLE_COLORS = {
+    "yellow": "#fde68a",
+    "green": "#bbf7d0",
+    "blue": "#bfdbfe",
+    "pink": "#fbcfe8",
+    "purple": "#ddd6fe",
+}
+
+
+def utc_stamp(stamp: str | datetime) -> str:
+    """An ISO time in UTC with ``Z``, as the model requires ("" if it is not a time).
+
+    Seconds are kept, and milliseconds when there are any.
+    """
+    if isinstance(stamp, datetime):
+        moment = stamp
+    else:
+        try:
+            moment = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if moment.microsecond // 1000:
+        text += f".{moment.microsecond // 1000:03d}"
+    return text + "Z"
+
+
+def collection_iri(article: ExportArticle, part: str = "collection") -> str:
+    """A stable ``urn:uuid:`` for an article's collection (or its page, ``part="page"``)."""
+    key = article.fingerprint or article.source or article.title
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"readmark-{part}:{key}").urn
 
 
 def annotation_iri(annotation_id: str) -> str:
@@ -46,22 +81,37 @@ def store_id(iri: str) -> str:
     return iri
 
 
+_RELATIVE = READMARK_NS + "source:"
+
+
 def source_iri(path: str) -> str:
-    """An absolute path as a ``file:`` URI; anything else (a URL, a relative path) as is."""
+    """A path as an IRI: an absolute one as a ``file:`` URI, a relative one as
+    ``urn:readmark:source:…`` (the model wants an IRI); a URL as it is."""
     if not path or re.match(r"[A-Za-z][A-Za-z0-9+.-]+:", path):
         return path
     if os.path.isabs(path):
         return "file://" + url_quote(path.replace(os.sep, "/"), safe="/")
-    return path
+    return _RELATIVE + url_quote(path.replace(os.sep, "/"), safe="/")
 
 
 def source_path(iri: str) -> str:
     """The file path of a ``source``: ``file:`` URIs decoded, web addresses give ""."""
     if iri.startswith("file:"):
         return unquote(urlparse(iri).path)
+    if iri.startswith(_RELATIVE):
+        return unquote(iri[len(_RELATIVE) :])
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]+:", iri):
         return ""  # http: and the like: not a file readmark can open
     return iri
+
+
+def _target_source(article: ExportArticle) -> str:
+    """The target's ``source``: the article's file, else its URL, else its fingerprint."""
+    if article.source:
+        return source_iri(article.source)
+    if article.url:
+        return article.url
+    return READMARK_NS + "article:" + url_quote(article.fingerprint or article.title, safe="")
 
 
 def _annotation_json(
@@ -92,7 +142,7 @@ def _annotation_json(
     ]
     if position is not None:
         selector.append({"type": "TextPositionSelector", "start": position[0], "end": position[1]})
-    target: dict[str, Any] = {"source": source_iri(article.source)}
+    target: dict[str, Any] = {"source": _target_source(article)}
     if article.fingerprint:
         target["readmark:fingerprint"] = article.fingerprint
     target["styleClass"] = highlight.color
@@ -102,10 +152,15 @@ def _annotation_json(
         "type": "Annotation",
         "motivation": "commenting" if note else "highlighting",
     }
-    if highlight.created:
-        item["created"] = highlight.created
-    if highlight.modified:
-        item["modified"] = highlight.modified
+    for key in ("created", "modified"):
+        stamp = utc_stamp(getattr(highlight, key))
+        if stamp:
+            item[key] = stamp
+    background = STYLE_COLORS.get(highlight.color, STYLE_COLORS["yellow"])
+    item["stylesheet"] = {
+        "type": "CssStylesheet",
+        "value": f".{highlight.color} {{ background-color: {background}; }}",
+    }
     if body:
         item["body"] = body
     item["target"] = target
@@ -129,13 +184,17 @@ def to_json(
 
     Each annotation has the note and the tags as TextualBody bodies
     (``commenting`` and ``tagging``), and a target with the article as
-    ``source``, the colour as ``styleClass``, a TextQuoteSelector and (unless
-    detached) a TextPositionSelector. readmark's own terms use the
-    ``readmark:`` prefix declared in the context.
+    ``source``, the colour as ``styleClass`` (with the stylesheet that defines
+    it), a TextQuoteSelector and (unless detached) a TextPositionSelector.
+    readmark's own terms use the ``readmark:`` prefix declared in the context.
+    The collection and its one page have stable ``urn:uuid:`` ids; times are
+    UTC with ``Z``; with no annotations there is no page (a page holds at least
+    one).
     """
     ordered = export_highlights(highlights, document)
     collection: dict[str, Any] = {
         "@context": [W3C_CONTEXT, {"readmark": READMARK_NS}],
+        "id": collection_iri(article),
         "type": "AnnotationCollection",
         "label": article.title,
         "readmark:source": article.source,
@@ -143,11 +202,16 @@ def to_json(
         "generator": {"type": "Software", "name": "readmark"},
     }
     if exported is not None:
-        collection["generated"] = iso_seconds(exported)
+        collection["generated"] = utc_stamp(exported)
     collection["total"] = len(ordered)
-    collection["first"] = {
-        "type": "AnnotationPage",
-        "startIndex": 0,
-        "items": [_annotation_json(article, h, document) for h in ordered],
-    }
+    if ordered:
+        page = collection_iri(article, "page")
+        collection["first"] = {
+            "id": page,
+            "type": "AnnotationPage",
+            "partOf": collection["id"],
+            "startIndex": 0,
+            "items": [_annotation_json(article, h, document) for h in ordered],
+        }
+        collection["last"] = page
     return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"

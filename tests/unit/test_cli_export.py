@@ -101,9 +101,12 @@ def test_export_prints_markdown_by_default(db, articles):
     text = out(run("export", str(articles["rich_markdown.md"]), "--db", str(db)))
     assert text.startswith("---\ntitle: How Memory Consolidates During Sleep\n")
     assert f"source: {articles['rich_markdown.md']}\n" in text
-    assert "exported: " in text and "highlights: 2\nnotes: 1\ntags:\n  - brain\n---\n" in text
-    assert '\n# How Memory Consolidates During Sleep\n\n## What "consolidation" means\n' in text
-    assert "\n> wrinkled outer layer\n\nNeocortex \\| \\*not\\* hippocampus\n" in text
+    assert "exported: " in text and "highlights: 2\nnotes: 1\ntags:\n  - brain\n" in text
+    assert "  - memory\n  - neuroscience\n  - sleep\n---\n" in text  # the article's own tags
+    assert "\n# How Memory Consolidates During Sleep\n<!-- /readmark -->\n" in text
+    assert '\n<!-- readmark:hl-' in text and '-->\n## What "consolidation" means\n' in text
+    assert "\n> wrinkled outer layer\n\n^hl-" in text
+    assert "\n\nNeocortex \\| \\*not\\* hippocampus\n" in text
     assert "\n## An old observation\n\n> A passive shelter would not behave like that.\n" in text
 
 
