@@ -7,6 +7,7 @@ import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,9 @@ def import_parser() -> argparse.ArgumentParser:
         "JSON whose targets quote text (TextQuoteSelector). Each is anchored in its article, "
         "found by the fingerprint or source path in the file (or given with --article); one "
         "whose text cannot be found is kept as detached. Annotations already in the library "
-        "are skipped, so importing a file twice adds nothing twice.",
+        "are skipped, so importing a file twice adds nothing twice, unless the file's copy "
+        "was changed later (its modified time, Hypothesis's 'updated', is newer): then its "
+        "note, tags and colour replace the library's. Reads Hypothesis's export file too.",
     )
     parser.add_argument("file", help="the JSON file ('-' reads standard input)")
     parser.add_argument(
@@ -62,6 +65,8 @@ class _Target:
     document: Document | None = None
     annotations: list[ParsedAnnotation] = field(default_factory=list)
     records: list[dict[str, Any]] = field(default_factory=list)
+    #: Stored annotations the file has a newer copy of: (article id, id, changes).
+    updates: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -119,7 +124,7 @@ def import_command(args: argparse.Namespace) -> int:
         try:
             targets = _plan(quoted, args.article, store, base)
             new, present = _new_records(targets, store)
-            if new and not args.dry_run:
+            if (new or any(t.updates for t in targets)) and not args.dry_run:
                 if store is None:
                     store = open_store(args.db, db)
                 _save(store, targets)
@@ -222,11 +227,17 @@ def _new_records(targets: list[_Target], store: Store | None) -> tuple[int, int]
     new = present = 0
     for target in targets:
         article_id = target.article["id"] if target.article is not None else "pending"
-        for record in import_records(target.annotations, article_id, target.document):
-            if record["id"] in seen or (
-                store is not None and store.get_annotation(record["id"]) is not None
-            ):
-                present += 1
+        quoted = [a for a in target.annotations if a.quote is not None]
+        records = import_records(target.annotations, article_id, target.document)
+        for annotation, record in zip(quoted, records):
+            stored = store.get_annotation(record["id"]) if store is not None else None
+            if record["id"] in seen or stored is not None:
+                seen.add(record["id"])
+                changes = _newer_changes(annotation, record, stored)
+                if changes and stored is not None:
+                    target.updates.append((stored["article_id"], record["id"], changes))
+                else:
+                    present += 1
                 continue
             seen.add(record["id"])
             target.records.append(record)
@@ -234,9 +245,40 @@ def _new_records(targets: list[_Target], store: Store | None) -> tuple[int, int]
     return new, present
 
 
+def _moment(stamp: Any) -> datetime | None:
+    if not isinstance(stamp, str) or not stamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def _newer_changes(
+    annotation: ParsedAnnotation, record: dict[str, Any], stored: dict[str, Any] | None
+) -> dict[str, Any]:
+    """What a newer copy in the file changes of a stored annotation ({} if it is not newer)."""
+    if stored is None:
+        return {}
+    theirs, ours = _moment(annotation.modified), _moment(stored.get("modified"))
+    if theirs is None or (ours is not None and theirs <= ours):
+        return {}
+    changes = {"note": record["note"], "tags": record["tags"]}
+    if annotation.has_color:
+        changes["color"] = record["color"]
+    return {key: value for key, value in changes.items() if stored.get(key) != value}
+
+
 def _save(store: Store, targets: list[_Target]) -> None:
-    """Add the new records (a backup first, as before any bulk change)."""
+    """Add the new records and apply the updates (a backup first, as before any bulk change)."""
     store.backup("import")
+    by_article: dict[str, dict[str, dict[str, Any]]] = {}
+    for target in targets:
+        for article_id, annotation_id, changes in target.updates:
+            by_article.setdefault(article_id, {})[annotation_id] = changes
+    for article_id, changes in by_article.items():
+        store.update_annotations(article_id, changes)
     for target in targets:
         if not target.records:
             continue
@@ -260,6 +302,7 @@ def _save(store: Store, targets: list[_Target]) -> None:
 
 def _report(targets: list[_Target], present: int, unquoted: int, *, dry_run: bool) -> None:
     verb = "would import" if dry_run else "imported"
+    updated = sum(len(target.updates) for target in targets)
     for target in targets:
         if not target.records:
             continue
@@ -278,9 +321,14 @@ def _report(targets: list[_Target], present: int, unquoted: int, *, dry_run: boo
                 "",
             )
             print(f"  detached: “{shorten(exact)}”")
+    if updated:
+        print(
+            f"{'would update' if dry_run else 'updated'} {plural(updated, 'annotation')} "
+            "changed in the file since the library's copy (note, tags, colour)"
+        )
     if present:
         print(f"skipped {plural(present, 'annotation')} already in the library")
     if unquoted:
         print(f"skipped {plural(unquoted, 'annotation')} that quote no text")
-    if not any(target.records for target in targets) and not present:
+    if not any(target.records for target in targets) and not present and not updated:
         print("nothing to import")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,11 @@ from reader.annotations.records import (
 )
 from reader.annotations.selectors import TextQuote, parse_selectors, selectors
 from reader.document.model import Document
+from reader.export.importing_hypothesis import (
+    hypothesis_annotations,
+    hypothesis_modified,
+    hypothesis_source,
+)
 from reader.export.w3c import store_id
 
 
@@ -43,6 +49,7 @@ class ParsedAnnotation:
     created: str = ""
     modified: str = ""
     detached: bool = False
+    has_color: bool = False
 
 
 _COLLECTION_TYPES = {"AnnotationCollection", "AnnotationPage", "OrderedCollection"}
@@ -55,10 +62,12 @@ def parse_annotation_json(text: str) -> list[ParsedAnnotation]:
 
     Accepts one Annotation, a list of them, an AnnotationCollection or
     AnnotationPage with ``items`` (also under ``first``, following embedded
-    ``next`` pages), and Hypothesis-style ``rows``. A body may be a string, a
-    TextualBody or a list (``tagging`` bodies become tags); a target may be an
-    object or a list, its ``selector`` an object or a list (``refinedBy`` is
-    followed).
+    ``next`` pages), Hypothesis's export file (``annotations``) and its API's
+    ``rows``. A body may be a TextualBody, text or a list (``tagging`` bodies
+    become tags; a link, i.e. an IRI or a resource with no text, is no note); a
+    target may be an object or a list, its ``selector`` an object or a list
+    (``refinedBy`` is followed). Hypothesis's ``updated`` becomes ``modified``
+    and its ``uri`` the source when the target names none.
 
     Raises:
         AnnotationFormatError: Not JSON, or not shaped like annotations.
@@ -98,7 +107,7 @@ def _is_annotation(value: Mapping[str, Any]) -> bool:
 
 def _is_collection(value: Mapping[str, Any]) -> bool:
     return bool(_types(value) & _COLLECTION_TYPES) or any(
-        key in value for key in ("items", "first", "rows")
+        key in value for key in ("items", "first", "rows", "annotations")
     )
 
 
@@ -131,8 +140,10 @@ def _items(data: Any, defaults: dict[str, str], where: str) -> list[Mapping[str,
     for key in ("readmark:source", "readmark:fingerprint"):
         if isinstance(data.get(key), str) and data[key]:
             defaults.setdefault(key, data[key])
-    if "rows" in data:  # the Hypothesis API's search results
-        return _items(_list(data["rows"], "rows"), defaults, "rows")
+    listed = hypothesis_annotations(data)
+    if listed is not None:  # Hypothesis's export file or its API's search results
+        name = "rows" if "rows" in data else "annotations"
+        return _items(_list(listed, name), defaults, name)
     found = []
     page: Any = data
     for _ in range(MAX_PAGES):
@@ -215,13 +226,17 @@ def _target_source(target: Mapping[str, Any]) -> str:
     return ""
 
 
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+
+
 def _parse_one(item: Mapping[str, Any], defaults: Mapping[str, str], n: int) -> ParsedAnnotation:
     notes: list[str] = []
     tags: list[str] = []
     bodies = item.get("body", [])
     for body in bodies if isinstance(bodies, list) else [bodies]:
         if isinstance(body, str):
-            notes.append(body)
+            if not _IRI.fullmatch(body.strip()):  # a body given as a string is a link
+                notes.append(body)
         elif isinstance(body, dict):
             value = body.get("value", body.get("chars"))
             if not isinstance(value, str):
@@ -247,7 +262,7 @@ def _parse_one(item: Mapping[str, Any], defaults: Mapping[str, str], n: int) -> 
         raise AnnotationFormatError(f"annotation {n}: its id is {_json_kind(raw_id)}, not text")
     return ParsedAnnotation(
         id=store_id(raw_id) if raw_id else "",
-        source=source or defaults.get("readmark:source", ""),
+        source=source or hypothesis_source(item) or defaults.get("readmark:source", ""),
         fingerprint=_text(target.get("readmark:fingerprint"))
         or defaults.get("readmark:fingerprint", ""),
         quote=quote,
@@ -257,8 +272,9 @@ def _parse_one(item: Mapping[str, Any], defaults: Mapping[str, str], n: int) -> 
         color=color,
         section=tuple(part for part in section if isinstance(part, str)),
         created=_text(item.get("created")),
-        modified=_text(item.get("modified")),
+        modified=hypothesis_modified(item),
         detached=item.get("readmark:detached") is True,
+        has_color=isinstance(style, str) and style.lower() in COLORS,
     )
 
 
