@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reader.document.model import BLOCK_SEPARATOR, PREFORMATTED, BlockKind
 from reader.document.plaintext import analyse_plaintext, looks_like_plain_text
@@ -140,3 +142,67 @@ def test_contents_and_line_breaks(name: str) -> None:
         if block.kind not in PREFORMATTED and "\n" in document.block_text(block)
     ]
     assert len(broken) == want.get("kept_breaks", 0)
+
+
+def test_a_news_front_reaches_the_export_front_matter() -> None:
+    from reader.export.markdown import to_markdown
+    from reader.export.model import ExportArticle
+
+    reading = _read("news_tidal")
+    article = ExportArticle.from_document(reading.document)
+    text = to_markdown(article, [], reading.document)
+    front = text.split("\n---\n", 1)[0].splitlines()
+    assert "title: Harbour Towns Bet on Tidal Power as Diesel Costs Climb" in front
+    assert "author: Marta Quill and Jonas Reed" in front
+    assert "date: 2025-03-04" in front
+
+
+_TRICKY_LINES = st.sampled_from(
+    [
+        "",
+        "",
+        "*** START OF THE PROJECT GUTENBERG EBOOK THE SEA ***",
+        "*** END OF THE PROJECT GUTENBERG EBOOK THE SEA ***",
+        "End of the Project Gutenberg EBook of The Sea, by Ann Lee",
+        "Title: The Sea",
+        "Author: Ann Lee",
+        "       A Subtitle",
+        "CONTENTS",
+        "CHAPTER I.",
+        "I.",
+        "THE ARRIVAL",
+        "The Arrival at the Head",
+        "BY",
+        "By Ann Lee and Tom Venn",
+        "Published March 4, 2025, 6:00 a.m. ET",
+        "Advertisement",
+        "Share this article",
+        "Photo: a boat (Ann Lee)",
+        "Digitized by Google",
+        "Imprint",
+        "Colophon",
+        "This ebook is in the public domain.",
+        "THE END",
+        "    The lamp is lit before the dark,",
+        "The keeper climbs the stair; the sea is loud,",
+        "- an item",
+        "1. Origins",
+        "It was a cold night, and the keeper climbed the stair to the lamp room again.",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TRICKY_LINES, max_size=60))
+def test_etext_shaped_text_keeps_the_invariants(lines: list[str]) -> None:
+    source = "\n".join(lines)
+    document, analysis = analyse_plaintext(source, "fuzz.txt")
+    assert BLOCK_SEPARATOR.join(document.block_text(b) for b in document.blocks) == document.text
+    starts = [block.source_line for block in document.blocks]
+    assert starts == sorted(starts)
+    hidden = {
+        index for region in analysis.regions for index in range(region.first, region.last + 1)
+    }
+    assert not hidden & set(starts)
+    for section in document.sections:
+        assert 1 <= section.level <= 6
