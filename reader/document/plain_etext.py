@@ -15,6 +15,9 @@ _CONTENTS_LABEL = re.compile(
 )
 _PAGE = re.compile(r"(?:[ \t]+|(?<=\.))(?:\d{1,4}|[ivxlc]{1,6})[ \t]*$")
 _WORDS = re.compile(r"\w+")
+_NUMBERED_ENTRY = re.compile(
+    r"(?:[-*•][ \t]+)?(?:(?:\d{1,3}|[IVXLCDM]{1,7}|[ivxlc]{1,6})[.)]|(?i:chapter|part|book)\b)"
+)
 _END_WORDS = frozenset({"the end", "finis", "end", "the end of the story", "here ends"})
 
 
@@ -26,7 +29,10 @@ def _entry_like(line: str) -> bool:
     text = _PAGE.sub("", LEADERS.sub(" ", line.strip()))
     if not text or len(text) > 100:
         return False
-    return not ends_sentence(text) or len(text) <= 70
+    if not ends_sentence(text):
+        return True
+    # A sentence is an entry only behind a number or label ("I. In which ...", "CHAPTER I.").
+    return len(text) <= 100 and _NUMBERED_ENTRY.match(text) is not None
 
 
 def _prose(lines: list[str], first: int, last: int) -> bool:

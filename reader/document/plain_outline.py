@@ -111,6 +111,14 @@ def _shapes(units: list[Unit]) -> list[HeadingShape | None]:
     return shapes
 
 
+def _empty_section(units: list[Unit], shapes: list[HeadingShape | None], position: int) -> bool:
+    """The next block is a heading of the same or a higher rank, or a contents block."""
+    shape, following = shapes[position], shapes[position + 1]
+    if units[position + 1].role == "contents":
+        return True
+    return shape is not None and following is not None and following.rank <= shape.rank
+
+
 def _prune(units: list[Unit], shapes: list[HeadingShape | None], one_line: bool) -> None:
     """Drop candidates without the body a heading needs after it, noting why."""
     count = len(units)
@@ -135,6 +143,8 @@ def _prune(units: list[Unit], shapes: list[HeadingShape | None], one_line: bool)
                 shapes[position + 1] is not None or units[position + 1].kind is BlockKind.RULE
             ):
                 why = "a sentence-case line needs body text right after it"
+            elif position and not shape.structural and _empty_section(units, shapes, position):
+                why = "no text under it before the next heading of its rank (a subtitle, a label)"
             elif (
                 one_line
                 and not shape.structural
