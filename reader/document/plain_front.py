@@ -96,6 +96,8 @@ def read_front(units: list[Unit], metadata: dict[str, str], etext: bool) -> Fron
     front.decided = True
     reach = max(end, 1 if count and _candidate(units[0]) else 0)
     title = _find_title(units, reach, metadata.get("title", ""))
+    if title is not None and title in metas:
+        title = None  # a byline or dateline on top is not the title
     front.title = title
     for position in range(end):
         units[position].role = "front"
