@@ -49,6 +49,12 @@ def import_parser() -> argparse.ArgumentParser:
         "--article", metavar="PATH", help="attach every annotation to this article file"
     )
     parser.add_argument(
+        "--move",
+        action="store_true",
+        help="with --article: annotations the library already has in another article are "
+        "moved to this one (with their review cards), instead of skipped",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="report what would be imported; change nothing"
     )
     common_arguments(parser)
@@ -67,6 +73,8 @@ class _Target:
     records: list[dict[str, Any]] = field(default_factory=list)
     #: Stored annotations the file has a newer copy of: (article id, id, changes).
     updates: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    #: Records already stored in another article, to move here (--move).
+    moves: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -109,6 +117,8 @@ def import_command(args: argparse.Namespace) -> int:
         parsed = parse_annotation_json(_read_input(args.file))
     except AnnotationFormatError as error:
         raise CliError(f"{shown}: {error}") from None
+    if args.move and not args.article:
+        raise CliError("--move needs --article PATH: the article the annotations move to")
     if not parsed:
         raise CliError(f"{shown}: holds no annotations")
     quoted = [a for a in parsed if a.quote is not None]
@@ -123,8 +133,9 @@ def import_command(args: argparse.Namespace) -> int:
         store = open_store(args.db, db) if db.exists() else None
         try:
             targets = _plan(quoted, args.article, store, base)
-            new, present = _new_records(targets, store)
-            if (new or any(t.updates for t in targets)) and not args.dry_run:
+            new, present = _new_records(targets, store, move=args.move)
+            changed = any(t.updates or t.moves for t in targets)
+            if (new or changed) and not args.dry_run:
                 if store is None:
                     store = open_store(args.db, db)
                 _save(store, targets)
@@ -221,8 +232,11 @@ def _merge(targets: list[_Target]) -> list[_Target]:
     return list(merged.values())
 
 
-def _new_records(targets: list[_Target], store: Store | None) -> tuple[int, int]:
-    """Build each target's records, leaving out those already stored; (new, present)."""
+def _new_records(
+    targets: list[_Target], store: Store | None, *, move: bool = False
+) -> tuple[int, int]:
+    """Build each target's records, leaving out those already stored (with ``move``,
+    those stored in another article are set aside to be moved); (new, present)."""
     seen: set[str] = set()
     new = present = 0
     for target in targets:
@@ -231,6 +245,12 @@ def _new_records(targets: list[_Target], store: Store | None) -> tuple[int, int]
         records = import_records(target.annotations, article_id, target.document)
         for annotation, record in zip(quoted, records):
             stored = store.get_annotation(record["id"]) if store is not None else None
+            if move and stored is not None and record["id"] not in seen and (
+                target.article is None or stored.get("article_id") != target.article["id"]
+            ):
+                seen.add(record["id"])
+                target.moves.append(record)
+                continue
             if record["id"] in seen or stored is not None:
                 seen.add(record["id"])
                 changes = _newer_changes(annotation, record, stored)
@@ -280,7 +300,7 @@ def _save(store: Store, targets: list[_Target]) -> None:
     for article_id, changes in by_article.items():
         store.update_annotations(article_id, changes)
     for target in targets:
-        if not target.records:
+        if not target.records and not target.moves:
             continue
         if target.article is None:
             assert target.source is not None and target.document is not None
@@ -298,12 +318,19 @@ def _save(store: Store, targets: list[_Target]) -> None:
                 continue
             kept.append(record)
         target.records = kept
+        if target.moves:  # with their review cards and log (a backup was made above)
+            target.moves = store.move_annotations(
+                {record["id"]: record for record in target.moves}, target.article["id"])
 
 
 def _report(targets: list[_Target], present: int, unquoted: int, *, dry_run: bool) -> None:
     verb = "would import" if dry_run else "imported"
     updated = sum(len(target.updates) for target in targets)
     for target in targets:
+        if target.moves:
+            print(f"{'would move' if dry_run else 'moved'} "
+                  f"{plural(len(target.moves), 'annotation')} from other articles into "
+                  f"“{target.title}”, with their review cards")
         if not target.records:
             continue
         detached = [r for r in target.records if r.get("detached")]
@@ -330,5 +357,6 @@ def _report(targets: list[_Target], present: int, unquoted: int, *, dry_run: boo
         print(f"skipped {plural(present, 'annotation')} already in the library")
     if unquoted:
         print(f"skipped {plural(unquoted, 'annotation')} that quote no text")
-    if not any(target.records for target in targets) and not present and not updated:
+    moved = any(target.moves for target in targets)
+    if not any(target.records for target in targets) and not present and not updated and not moved:
         print("nothing to import")

@@ -18,6 +18,8 @@ COMMAND_MODULES = {
     "outline": "reader.cli.outline",
     "highlight": "reader.cli.highlight",
     "list": "reader.cli.listing",
+    "search": "reader.cli.search",
+    "relink": "reader.cli.relink",
     "export": "reader.cli.export",
     "import": "reader.cli.importing",
     "review": "reader.cli.review",
@@ -43,6 +45,10 @@ commands:
   readmark review [ARTICLE]                 review past highlights with spaced repetition
   readmark stats                            highlights, notes and due cards per article
 
+  readmark search QUERY                     search the highlights of every article
+                                            (--tag, --color, --article, --json)
+  readmark relink OLD NEW                   move an article's highlights to the file it
+                                            is now (moved, and perhaps edited)
 Run 'readmark COMMAND --help' for a command's options. Without ARTICLE, the
 bundled sample article opens.
 """

@@ -20,6 +20,8 @@ Layout on disk, for a library file ``<dir>/readmark.json``::
                                             copy of its article record
     <dir>/readmark.d/generation             change counter (bumped by every write)
     <dir>/readmark.d/counts.json            cache of annotation counts (derived)
+    <dir>/readmark.d/digest-<kind>.json     per-article digests for the library and
+                                            the highlights search (derived)
     <dir>/backups/readmark-<time>-<kind>.zip rotating backups (last 10)
 
 Annotations live in one small file per article because every TinyDB change
@@ -62,6 +64,7 @@ Reliability rules, for every file:
 
 from reader.store.errors import (
     AnnotationNotFound,
+    ArticleNotFound,
     CardChanged,
     StoreAccessError,
     StoreError,
@@ -75,6 +78,7 @@ from reader.store.paths import default_db_path, resolve_db_path
 __all__ = [
     "SCHEMA_VERSION",
     "AnnotationNotFound",
+    "ArticleNotFound",
     "CardChanged",
     "Store",
     "StoreAccessError",

@@ -11,6 +11,7 @@ from typing import Any
 
 __all__ = [
     "AnnotationNotFound",
+    "ArticleNotFound",
     "CardChanged",
     "StoreAccessError",
     "StoreError",
@@ -40,6 +41,13 @@ class AnnotationNotFound(StoreError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "annotation not found"
+
+
+class ArticleNotFound(StoreError, KeyError):
+    """No article has the given id."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "article not found"
 
 
 class CardChanged(StoreError):

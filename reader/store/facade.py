@@ -17,9 +17,11 @@ from typing import Any
 
 from reader.store.cards import Cards
 from reader.store.core import StoreCore
+from reader.store.digests import Digester, Digests
 from reader.store.files import _META, Clock, _schema_doc
 from reader.store.highlights import Highlights
 from reader.store.library import Library
+from reader.store.shelf import Reanchor, Shelf
 
 __all__ = ["Store"]
 
@@ -82,6 +84,8 @@ class Store:
         self._library = Library(core)
         self._highlights = Highlights(core)
         self._cards = Cards(core)
+        self._shelf = Shelf(core)
+        self._digests = Digests(core)
 
     def __repr__(self) -> str:
         where = "memory" if self.path is None else str(self.path)
@@ -270,3 +274,39 @@ class Store:
     def backups(self) -> list[Path]:
         """Existing backups of this library, oldest first."""
         return self._core.backups.backups()
+
+    # ------------------------------------------------------------------
+    # Whole articles (reader.store.shelf) and digests (reader.store.digests)
+
+    def positions(self) -> dict[str, dict[str, Any]]:
+        """Every saved reading position, by article id."""
+        return self._shelf.positions()
+
+    def set_archived(self, article_id: str, archived: bool) -> dict[str, Any]:
+        """Archive an article (hidden from the library unless asked for) or bring it back."""
+        return self._shelf.set_archived(article_id, archived)
+
+    def set_article_details(self, article_id: str, details: Mapping[str, Any]) -> None:
+        """Keep an article's author, site, url and word count (written only if changed)."""
+        self._shelf.set_details(article_id, details)
+
+    def remove_article(self, article_id: str) -> tuple[int, Path | None]:
+        """Remove an article with its highlights, after a backup; (highlights, backup)."""
+        return self._shelf.remove_article(article_id)
+
+    def relink_article(
+        self, article_id: str, *, fingerprint: str, path: str, title: str, reanchor: Reanchor
+    ) -> dict[str, Any]:
+        """Point an article at another file and re-anchor its highlights there."""
+        return self._shelf.relink_article(article_id, fingerprint=fingerprint, path=path,
+                                          title=title, reanchor=reanchor)
+
+    def move_annotations(
+        self, records: Mapping[str, Mapping[str, Any]], article_id: str
+    ) -> list[dict[str, Any]]:
+        """Move annotations (with cards and review log) into another article."""
+        return self._shelf.move_annotations(records, article_id)
+
+    def digests(self, kind: str, version: int, make: Digester) -> dict[str, Any]:
+        """Per-article digests, made again only for files that changed (read-only values)."""
+        return self._digests.digests(kind, version, make)
