@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.cli.articles import is_source_argument, open_article
 from reader.cli.common import (
     CliError,
     common_arguments,
@@ -39,8 +40,8 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "article",
         nargs="?",
-        help="the article file (if it is gone: its old path, or its title as 'readmark list' "
-        "shows it)",
+        help="the article: a file, a URL, a saved page, an EPUB book or - (if its file is gone: "
+        "its old path, or its title as 'readmark list' shows it)",
     )
     parser.add_argument(
         "-o",
@@ -139,7 +140,9 @@ def _job_for(args: argparse.Namespace) -> _Job:
     from reader.store import StoreError, resolve_db_path
 
     given = args.article
-    source = read_article(given) if os.path.lexists(given) else None
+    source: ArticleSource | None = None
+    if is_source_argument(given):
+        source = open_article(given, args.db, show_warnings=False).source
     db = resolve_db_path(args.db)
     record: dict[str, Any] | None = None
     records: list[dict[str, Any]] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,7 @@ from reader.annotations.records import (
     normalise_tags,
     trim_span,
 )
+from reader.cli.articles import article_source
 from reader.cli.common import (
     CliError,
     common_arguments,
@@ -28,7 +28,7 @@ from reader.cli.common import (
 )
 from reader.document.inert import inert
 from reader.document.model import Document
-from reader.sources.loader import parse_article, read_article
+from reader.sources.loader import parse_article
 
 if TYPE_CHECKING:
     from reader.store import Store
@@ -46,7 +46,9 @@ def highlight_parser() -> argparse.ArgumentParser:
         "named, and a new --note replaces its note, --tag adds tags and --color changes its "
         "colour. Exit status 0 in both cases, 2 on an error.",
     )
-    parser.add_argument("article", help="a Markdown or plain-text article")
+    parser.add_argument(
+        "article", help="a Markdown or plain-text file, a URL, a saved page, an EPUB book or -"
+    )
     parser.add_argument("--quote", required=True, metavar="TEXT", help="the text to highlight")
     parser.add_argument(
         "--note",
@@ -155,9 +157,7 @@ def highlight_command(args: argparse.Namespace) -> int:
         raise CliError(f"--occurrence {args.occurrence}: counting starts at 1")
     tags = split_tags(args.tag)
 
-    source = read_article(args.article)
-    for warning in source.warnings:
-        print(f"readmark: warning: {warning}", file=sys.stderr)
+    source = article_source(args.article, args.db)
     document = parse_article(source)
     shown = f"the quote “{shorten(args.quote)}”"
     matches = find_quote(document.text, args.quote)

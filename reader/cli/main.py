@@ -24,6 +24,9 @@ COMMAND_MODULES = {
     "import": "reader.cli.importing",
     "review": "reader.cli.review",
     "stats": "reader.cli.stats",
+    "add": "reader.cli.add",
+    "refresh": "reader.cli.refresh",
+    "text": "reader.cli.text",
 }
 
 
@@ -49,6 +52,15 @@ commands:
                                             (--tag, --color, --article, --json)
   readmark relink OLD NEW                   move an article's highlights to the file it
                                             is now (moved, and perhaps edited)
+  readmark add SOURCE...                    add web pages, saved pages, books or files to
+                                            the library without opening them
+  readmark refresh ARTICLE                  fetch a web article again; highlights follow
+  readmark text SOURCE                      print the article as readmark reads it
+                                            (--markdown: the Markdown it parses)
+
+ARTICLE and SOURCE may be a Markdown or plain-text file, a web address, a saved
+page (.html), an EPUB book, or - for standard input.
+
 Run 'readmark COMMAND --help' for a command's options. Without ARTICLE, the
 bundled sample article opens.
 """

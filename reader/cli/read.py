@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
+import select
+import stat
+import sys
+from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.cli.common import CliError, common_arguments
-from reader.sources.loader import read_article
 from reader.sources.shipped import default_article
+
+if TYPE_CHECKING:
+    from reader.sources.loader import ArticleSource
 
 
 def read_parser(epilog: str = "") -> argparse.ArgumentParser:
@@ -18,7 +25,12 @@ def read_parser(epilog: str = "") -> argparse.ArgumentParser:
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("article", nargs="?", help="a Markdown or plain-text article")
+    parser.add_argument(
+        "article",
+        nargs="?",
+        help="a Markdown or plain-text file, a web address, a saved page (.html), an EPUB "
+        "book, or - for standard input (read too when it is a pipe)",
+    )
     parser.add_argument(
         "--width",
         type=int,
@@ -46,8 +58,7 @@ def read_command(args: argparse.Namespace) -> int:
 def _read(args: argparse.Namespace) -> int:
     if args.width is not None and args.width < 20:
         raise CliError(f"--width {args.width}: the reading width must be at least 20 columns")
-    path = args.article or str(default_article())
-    source = read_article(path)
+    source = _source(args)
     from reader.store import Store, StoreError, resolve_db_path
 
     try:
@@ -62,3 +73,56 @@ def _read(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return app.return_code or 0
+
+
+def _source(args: argparse.Namespace) -> ArticleSource:
+    """The article to read: ARTICLE (a file, URL, page, book or -), else what is piped in,
+    else the bundled sample. Keys come from the terminal even when the text came from a pipe.
+
+    A page, a book or a URL opened for the first time is converted in a child process
+    while this one imports the reader's interface (see :mod:`reader.cli.background`).
+    """
+    from reader.cli.articles import (
+        STDIN,
+        announce_fetch,
+        open_article,
+        piped_stdin,
+        reattach_terminal,
+        snapshot_folder,
+    )
+
+    argument = args.article
+    if argument is None and piped_stdin():
+        argument = STDIN
+        if not _has_input():  # `readmark < /dev/null`: nothing piped, so the sample
+            argument = None
+    if argument is None:
+        return open_article(str(default_article()), args.db).source
+    if argument != STDIN:
+        from reader.cli import background
+
+        announce_fetch(argument, args.db)
+        child = background.start(argument, snapshot_folder(args.db))
+        if child is not None:
+            try:
+                import reader.tui.app  # noqa: F401  (meanwhile: the interface's modules)
+            finally:
+                background.finish(child)
+    opened = open_article(argument, args.db, quiet=True)
+    if opened.kind == "stdin" and not reattach_terminal():
+        raise CliError("standard input was read, but there is no terminal to read in "
+                       "(use readmark text - to print it)")
+    return opened.source
+
+
+def _has_input() -> bool:
+    """Whether piped standard input holds anything (a regular file's size, a pipe's first byte)."""
+    fd = sys.stdin.fileno()
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        return os.fstat(fd).st_size > os.lseek(fd, 0, os.SEEK_CUR)
+    ready, _, _ = select.select([fd], [], [], None)  # a pipe: wait for data or its end
+    if not ready:
+        return False
+    peek = getattr(sys.stdin.buffer, "peek", None)
+    return bool(peek(1)) if peek is not None else True

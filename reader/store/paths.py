@@ -7,7 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["ENV_DB", "default_db_path", "resolve_db_path"]
+__all__ = ["ENV_DB", "default_db_path", "resolve_db_path", "snapshots_dir"]
 
 #: Environment variable that overrides the default library location.
 ENV_DB = "READMARK_DB"
@@ -37,3 +37,12 @@ def resolve_db_path(cli_value: str | None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_db_path()
+
+
+def snapshots_dir(db_path: Path) -> Path:
+    """The folder of article snapshots (web pages, books, standard input) beside a library file.
+
+    Args:
+        db_path: The library file, as :func:`resolve_db_path` gives it.
+    """
+    return Path(db_path).expanduser().parent / "snapshots"
