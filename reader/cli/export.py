@@ -19,8 +19,8 @@ from reader.cli.common import (
     plural,
     warn,
 )
-from reader.export.files import write_atomic
-from reader.export.formats import FORMATS, SUFFIXES, ExportArticle, render, safe_filename
+from reader.export.files import ExportConflict, ExportFolder, write_export
+from reader.export.formats import FORMATS, ExportArticle, render
 from reader.sources.loader import ArticleError, ArticleSource, parse_article, read_article
 
 if TYPE_CHECKING:
@@ -52,7 +52,19 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format",
         choices=FORMATS,
-        help="markdown, json or csv (default: from the -o file's extension, else markdown)",
+        help="markdown, json, csv or anki (an .apkg package; default: from the -o file's "
+        "extension, else markdown)",
+    )
+    parser.add_argument(
+        "--template",
+        metavar="FILE",
+        help="write the Markdown with this Jinja2 template (see --print-template for the "
+        "built-in one to start from)",
+    )
+    parser.add_argument(
+        "--print-template",
+        action="store_true",
+        help="print the built-in Markdown template and exit",
     )
     parser.add_argument(
         "--all",
@@ -68,11 +80,36 @@ def export_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, fmt: str, job: _Job, exported: datetime | None, template: Any) -> str:
+    """Write (or sync) one export; "written", "updated" or "unchanged"."""
     try:
-        write_atomic(path, text)
+        return write_export(
+            path, fmt, job.article, job.records, job.document, exported=exported,
+            template=template,
+        )  # fmt: skip
+    except ExportConflict as error:
+        raise CliError(str(error)) from None
     except OSError as error:
         raise CliError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _template(args: argparse.Namespace, fmt: str) -> Any:
+    """The --template, loaded (Jinja2 is imported only then), or None."""
+    if not args.template:
+        return None
+    if fmt != "markdown":
+        raise CliError("--template is for the Markdown export")
+    from reader.export.templates import TemplateError, load_template
+
+    try:
+        return load_template(args.template)
+    except TemplateError as error:
+        raise CliError(str(error)) from None
+
+
+def _said(status: str, path: Path, items: Sequence[Any]) -> str:
+    verb = {"unchanged": "unchanged", "updated": "updated"}.get(status, "wrote")
+    return f"{verb} {path} ({_counts(items)})"
 
 
 def _stdout(text: str) -> None:
@@ -107,31 +144,44 @@ def _format(args: argparse.Namespace) -> str:
     if args.format:
         return args.format
     suffix = Path(args.output or "").suffix.lower()
-    return {".json": "json", ".jsonld": "json", ".csv": "csv"}.get(suffix, "markdown")
+    known = {".json": "json", ".jsonld": "json", ".csv": "csv", ".apkg": "anki"}
+    return known.get(suffix, "markdown")
 
 
 def export_command(args: argparse.Namespace) -> int:
     """Export one article (to standard output or ``-o FILE``), or ``--all`` into a folder."""
+    if args.print_template:
+        from reader.export.templates import DEFAULT_TEMPLATE
+
+        _stdout(DEFAULT_TEMPLATE.read_text(encoding="utf-8"))
+        return 0
     fmt = _format(args)
     exported = None if args.no_timestamp else _now()
+    template = _template(args, fmt)
     if args.all:
         if args.article:
             raise CliError("give either an ARTICLE or --all, not both")
         if not args.output or args.output == "-":
             raise CliError("--all writes one file per article: give a folder with -o DIR")
-        return _export_all(args, fmt, exported)
+        return _export_all(args, fmt, exported, template)
     if not args.article:
         raise CliError("give the article to export (or --all -o DIR for every article)")
+    if fmt == "anki" and (not args.output or args.output == "-"):
+        raise CliError("an Anki package is a file: give one with -o FILE.apkg")
     job = _job_for(args)
-    text = render(fmt, job.article, job.records, job.document, exported=exported)
     if not args.output or args.output == "-":
-        _stdout(text)
+        if template is not None:
+            from reader.export.sync import assemble
+
+            layout = template.layout(job.article, job.records, job.document, exported=exported)
+            _stdout(assemble(layout))
+        else:
+            _stdout(render(fmt, job.article, job.records, job.document, exported=exported))
         return 0
     target = Path(args.output)
     if target.is_dir():
         raise CliError(f"{target} is a folder; give a file name (or use --all for a folder)")
-    _write(target, text)
-    print(f"wrote {target} ({_counts(job.records)})")
+    print(_said(_write(target, fmt, job, exported, template), target, job.records))
     return 0
 
 
@@ -218,7 +268,9 @@ def _export_article(
     return ExportArticle.from_document(document, title=title, source=path, fingerprint=fingerprint)
 
 
-def _export_all(args: argparse.Namespace, fmt: str, exported: datetime | None) -> int:
+def _export_all(
+    args: argparse.Namespace, fmt: str, exported: datetime | None, template: Any = None
+) -> int:
     from reader.store import StoreError, resolve_db_path
 
     folder = Path(args.output)
@@ -248,7 +300,7 @@ def _export_all(args: argparse.Namespace, fmt: str, exported: datetime | None) -
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise CliError(f"cannot make the folder {folder}: {error.strerror or error}") from None
-    taken: set[str] = set()
+    place = ExportFolder(folder, fmt)
     total = 0
     for job in jobs:
         source = _readable(job.article.source, len(job.records))
@@ -257,11 +309,9 @@ def _export_all(args: argparse.Namespace, fmt: str, exported: datetime | None) -
             job.article = ExportArticle.from_document(
                 job.document, source=job.article.source, fingerprint=source.fingerprint
             )
-        name = safe_filename(job.article.title, taken, SUFFIXES[fmt])
-        taken.add(name)
-        text = render(fmt, job.article, job.records, job.document, exported=exported)
-        _write(folder / name, text)
+        path = place.path_for(job.article)
+        status = _write(path, fmt, job, exported, template)
         total += len(job.records)
-        print(f"wrote {folder / name} ({_counts(job.records)})")
+        print(_said(status, path, job.records))
     print(f"exported {plural(len(jobs), 'article')} ({plural(total, 'highlight')}) to {folder}")
     return 0

@@ -1,8 +1,10 @@
-"""Writing an export to disk: atomic replacement, and where the reader's ``E`` puts a file.
+"""Writing an export to disk: atomic replacement, sync, and where each article's file goes.
 
 The reading screen and the command line both call this, so neither reaches into
 the other: a file is written beside its target and renamed over it, never seen
-half-written.
+half-written. A Markdown export written where one already is keeps what the
+reader added to it (:mod:`reader.export.sync`), and is not written at all when
+nothing but its export time would change.
 """
 
 from __future__ import annotations
@@ -17,11 +19,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.export.formats import FORMATS, SUFFIXES, ExportArticle, render, safe_filename
+from reader.export.markdown import markdown_layout
+from reader.export.model import HighlightLike
+from reader.export.sync import (
+    assemble,
+    front_value,
+    is_export,
+    merge,
+    parse_existing,
+    same_but_time,
+)
 
 if TYPE_CHECKING:
     from reader.annotations.records import Highlight
     from reader.document.model import Document
+    from reader.export.templates import MarkdownTemplate
     from reader.store import Store
+
+#: How much of a file is read to tell whose export it is.
+HEAD_BYTES = 4096
+
+
+class ExportConflict(ValueError):
+    """The file to write exists and is not a readmark export; ``str()`` is one line."""
+
 
 #: Folder beside the library file where the reader's ``E`` puts exports by default.
 EXPORTS_FOLDER = "exports"
@@ -85,14 +106,125 @@ def default_export_path(
 
 def _export_of(path: Path, article: ExportArticle) -> bool:
     """Whether an existing file is an export of ``article`` (by source or fingerprint)."""
+    if path.suffix in (".csv", ".apkg"):
+        return True  # nothing in a Readwise CSV or an Anki package says which file it was
+    head = _head(path)
+    return any(key and key in head for key in (article.fingerprint, article.source))
+
+
+def _head(path: Path) -> str:
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            head = handle.read(4096)
+            return handle.read(HEAD_BYTES)
     except OSError:
-        return False
-    if path.suffix == ".csv":
-        return True  # nothing in a Readwise CSV says which file it came from
-    return any(key and key in head for key in (article.fingerprint, article.source))
+        return ""
+
+
+def write_export(
+    path: Path,
+    fmt: str,
+    article: ExportArticle,
+    items: Sequence[HighlightLike],
+    document: Document | None,
+    *,
+    exported: datetime | None = None,
+    template: MarkdownTemplate | None = None,
+) -> str:
+    """Write one article's export to ``path``: "written", "updated" or "unchanged".
+
+    Markdown into a file that already holds a readmark export is merged into it
+    (the reader's text kept) and left alone when only the export time would
+    change ("unchanged"); "updated" says an export was there. Other formats
+    replace the file.
+
+    Raises:
+        ExportConflict: ``path`` is a Markdown file that is not a readmark export.
+        OSError: The file could not be read or written.
+    """
+    if fmt == "anki":
+        from reader.export.anki import write_package
+
+        write_package(path, article, items, document)
+        return "written"
+    if fmt != "markdown":
+        write_atomic(path, render(fmt, article, items, document, exported=exported))
+        return "written"
+    if template is not None:
+        layout = template.layout(article, items, document, exported=exported)
+    else:
+        layout = markdown_layout(article, items, document, exported=exported)
+    try:
+        old = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        old = None
+    except UnicodeDecodeError:
+        raise ExportConflict(f"{path} is not a readmark export (not UTF-8 text)") from None
+    if old is None or not old.strip():
+        write_atomic(path, assemble(layout))
+        return "written"
+    if not is_export(old):
+        raise ExportConflict(
+            f"{path} is not a readmark export, and writing would replace it; "
+            "choose another file, or move it away"
+        )
+    text = merge(parse_existing(old), layout)
+    if same_but_time(old, text):
+        return "unchanged"
+    write_atomic(path, text)
+    return "updated"
+
+
+class ExportFolder:
+    """Where each article's export goes in a folder, keeping the files found there.
+
+    A Markdown export already in the folder (by its front matter's fingerprint,
+    else its source) is written again in its own file, even if it was renamed;
+    a new article gets a file named after its title that no other file has.
+    """
+
+    def __init__(self, folder: Path, fmt: str) -> None:
+        self.folder = folder
+        self.suffix = SUFFIXES[fmt]
+        self.taken: set[str] = set()
+        self.known: dict[str, str] = {}
+        if fmt != "markdown":
+            return
+        try:
+            names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
+        except OSError:
+            return
+        for name in names:
+            if not name.endswith(self.suffix):
+                continue
+            head = _head(folder / name)
+            if not is_export(head):
+                continue
+            for key in ("fingerprint", "source"):
+                value = front_value(head, key)
+                if value:
+                    self.known.setdefault(f"{key}:{value}", name)
+
+    def path_for(self, article: ExportArticle) -> Path:
+        """The file for ``article`` (call once per article).
+
+        Another article's export, or a Markdown file that is not an export at
+        all, is never taken: the name gets `` (2)``, `` (3)``…
+        """
+        taken = {name.casefold() for name in self.taken}
+        for key in (f"fingerprint:{article.fingerprint}", f"source:{article.source}"):
+            name = self.known.get(key)
+            if name and name.casefold() not in taken:
+                self.taken.add(name)
+                return self.folder / name
+        owned = {name.casefold() for name in self.known.values()}
+        while True:
+            name = safe_filename(article.title, self.taken, self.suffix)
+            self.taken.add(name)
+            candidate = self.folder / name
+            if self.suffix != ".md" or not candidate.exists():
+                return candidate
+            if name.casefold() not in owned and not _head(candidate).strip():
+                return candidate  # an empty file
 
 
 def export_article_file(
@@ -117,14 +249,18 @@ def export_article_file(
         document: The parsed article (its current text and headings).
         path: The file to write; None for :func:`default_export_path` (in
             ``folder`` if given, e.g. the one the user chose last time).
-        fmt: One of ``markdown``, ``json``, ``csv``.
+        fmt: One of :data:`~reader.export.formats.FORMATS`.
         highlights: The anchored highlights the screen shows; None reads the
             stored records and anchors them in ``document``.
         timestamp: Put the export time in the file.
 
+    A Markdown file already there keeps what the reader added to it (see
+    :func:`write_export`).
+
     Raises:
         OSError: The file could not be written (``str()`` names it).
-        ValueError: Unknown ``fmt`` or article.
+        ValueError: Unknown ``fmt`` or article, or a file in the way that is
+            not a readmark export (:class:`ExportConflict`).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -138,12 +274,11 @@ def export_article_file(
         fingerprint=str(record.get("fingerprint") or ""),
     )
     items = list(highlights) if highlights is not None else store.annotations(article_id)
-    text = render(fmt, article, items, document, exported=_now() if timestamp else None)
     if path is not None:
         target = Path(path)
     else:
         where = Path(folder) if folder is not None else None
         target = default_export_path(store, article, fmt, where)
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, text)
+    write_export(target, fmt, article, items, document, exported=_now() if timestamp else None)
     return target

@@ -4,7 +4,7 @@ The export is how notes leave readmark for Obsidian, Logseq, a Git repository,
 Readwise or Anki, so every writer is deterministic: the same highlights give the
 same bytes, in reading order, with nothing time-dependent but the optional
 ``exported`` stamp. Each format lives in its own module (``markdown``, ``w3c``,
-``readwise``); reading annotation JSON back is ``importing``.
+``readwise``, ``anki``); reading annotation JSON back is ``importing``.
 
 Pure: no Textual, no storage import.
 """
@@ -77,10 +77,11 @@ __all__ = [
     "to_markdown",
 ]
 
-#: Export formats, the first being the default.
-FORMATS = ("markdown", "json", "csv")
+#: Export formats, the first being the default. ``anki`` is a package file (binary), written
+#: by :func:`reader.export.files.write_export`, not :func:`render`.
+FORMATS = ("markdown", "json", "csv", "anki")
 #: File name ending of each format.
-SUFFIXES = {"markdown": ".md", "json": ".json", "csv": ".csv"}
+SUFFIXES = {"markdown": ".md", "json": ".json", "csv": ".csv", "anki": ".apkg"}
 
 
 def render(
@@ -98,4 +99,6 @@ def render(
         return to_json(article, highlights, document, exported=exported)
     if fmt == "csv":
         return to_csv(article, highlights, document)
+    if fmt == "anki":
+        raise ValueError("an Anki package is a file, not text: give a file to write it to")
     raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")

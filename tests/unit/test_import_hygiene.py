@@ -61,3 +61,27 @@ def test_only_the_store_imports_tinydb():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_default_export_imports_neither_jinja2_nor_genanki(tmp_path):
+    """Templates (Jinja2) and Anki packages (genanki) cost start-up time: only their
+    own exports load them."""
+    article = tmp_path / "a.md"
+    article.write_text("# A\n\nOne sentence here. Another one.\n", encoding="utf-8")
+    db, out = str(tmp_path / "db.json"), str(tmp_path / "out.")
+    code = (
+        "import sys\n"
+        "from reader.cli.main import main\n"
+        "for fmt in ('markdown', 'json', 'csv'):\n"
+        f"    main(['export', {str(article)!r}, '--format', fmt, '--db', {db!r},"
+        f" '-o', {out!r} + fmt])\n"
+        "print(sorted(m for m in ('jinja2', 'genanki') if m in sys.modules))\n"
+        "from reader.export.templates import load_template, DEFAULT_TEMPLATE\n"
+        "load_template(DEFAULT_TEMPLATE)\n"
+        "from reader.export.anki import note_guid\n"
+        "note_guid('x')\n"
+        "print(sorted(m for m in ('jinja2', 'genanki') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.splitlines()[-2:] == ["[]", "['genanki', 'jinja2']"], result.stdout
