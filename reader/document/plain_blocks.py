@@ -149,7 +149,10 @@ class Segmenter:
         for run in runs:
             if len(run) < 3 or run[0] in self.claims:
                 continue
-            shape = verse_shape([self.contents[i] for i in run], width)
+            lines = [self.contents[i] for i in run]
+            if sum(map(len, lines)) > 60 * len(lines):
+                continue  # lines this long on average are prose (verse_shape says so too)
+            shape = verse_shape(lines, width)
             if shape is None:
                 continue
             if shape[1]:
