@@ -105,12 +105,18 @@ class Backups:
             try:
                 with os.fdopen(fd, "wb") as handle:
                     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-                        manifest = {"app": "readmark", "kind": kind, "created": stamp.isoformat()}
-                        z.writestr("manifest.json", json.dumps(manifest))
+                        members = [(ann_dir / f"{aid}.json", f"annotations/{aid}.json")
+                                   for aid in sorted(self._core.article_ids_on_disk())]
                         if path.exists():
-                            z.write(path, arcname=path.name)
-                        for aid in sorted(self._core.article_ids_on_disk()):
-                            z.write(ann_dir / f"{aid}.json", arcname=f"annotations/{aid}.json")
+                            members.insert(0, (path, path.name))
+                        # When each file was written (ns), to tell later whether the
+                        # backup's copy is newer than a file's previous generation.
+                        written = {name: os.stat(source).st_mtime_ns for source, name in members}
+                        manifest = {"app": "readmark", "kind": kind, "created": stamp.isoformat(),
+                                    "written_ns": written}
+                        z.writestr("manifest.json", json.dumps(manifest))
+                        for source, name in members:
+                            z.write(source, arcname=name)
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.replace(tmp_name, target)
@@ -156,15 +162,35 @@ class Backups:
 
     def good_backup(
         self, member: str, problem: Callable[[Any], str | None]
-    ) -> tuple[dict[str, Any], Path, datetime] | None:
-        """The newest backup holding a good copy of ``member``."""
+    ) -> tuple[dict[str, Any], Path, datetime, int] | None:
+        """The newest backup holding a good copy of ``member``.
+
+        Returns:
+            ``(data, backup file, when the backup was made, when the copy was
+            written in ns)``; the last is the file's modification time, from the
+            manifest (or, for backups made before it kept them, the zip's own
+            two-second time stamp), comparable with the files on disk.
+        """
         for when, path in reversed(self._backup_files()):
             try:
                 with zipfile.ZipFile(path) as z:
                     raw = z.read(member)
+                    written = _written_ns(z, member)
                 data = json.loads(raw.decode("utf-8"))
             except Exception:  # missing member, damaged zip or JSON: try an older one
                 continue
             if isinstance(data, dict) and not problem(data):
-                return data, path, when
+                return data, path, when, written
         return None
+
+
+def _written_ns(z: zipfile.ZipFile, member: str) -> int:
+    """When ``member`` was written, in ns since the epoch (see :meth:`Backups.good_backup`)."""
+    try:
+        value = json.loads(z.read("manifest.json"))["written_ns"][member]
+        if isinstance(value, int):
+            return value
+    except Exception:  # an older backup: no such manifest entry
+        pass
+    stamp = datetime(*z.getinfo(member).date_time)  # local time, as zip keeps it
+    return int(stamp.timestamp() * 1e9)

@@ -25,7 +25,7 @@ from reader.store.files import (
     _CARDS,
     _REVIEWS,
     Signature,
-    _article_problem,
+    _annotation_file_problem,
     _check_id,
     _check_json,
     _json_copy,
@@ -100,8 +100,11 @@ class Cards:
         ann_dir = self._core.ann_dir
         if ann_dir is not None and (f is None or f.storage.needs_reload()):
             try:
-                data, sig = _read_json_file(ann_dir / f"{article_id}.json", _article_problem)
-                return data or {}, sig
+                data, sig = _read_json_file(
+                    ann_dir / f"{article_id}.json", _annotation_file_problem
+                )
+                if data is not None or sig is None:  # an emptied file is repaired below
+                    return data or {}, sig
             except _CorruptFile:
                 pass  # read through the cache below, which repairs it
         f = self._core.article_file(article_id)

@@ -43,12 +43,13 @@ from reader.store.files import (
     _RECORD,
     _RECORD_FIELDS,
     Clock,
-    _article_problem,
+    _annotation_file_problem,
     _AtomicJSONStorage,
     _main_problem,
     _new_tinydb,
     _put,
     _utc_now,
+    previous_generation,
 )
 from reader.store.quarantine import Quarantine
 from reader.store.recovery import Recovery
@@ -122,7 +123,10 @@ class StoreCore:
             self.backup_dir = path.parent / "backups"
             self.lock = filelock.FileLock(str(path) + ".lock", timeout=lock_timeout)
         self.main_storage = _AtomicJSONStorage(
-            path, _main_problem, on_write=self._note_write, clock=self.clock
+            path, _main_problem, on_write=self._note_write, clock=self.clock,
+            empty_is_damage=None if path is None else (
+                lambda missing: previous_generation(path).exists()),
+            generations=True,
         )
         self.main = _new_tinydb(self.main_storage)
         self.backups = Backups(self)
@@ -373,7 +377,10 @@ class StoreCore:
         if f is None:
             path = None if self.ann_dir is None else self.ann_dir / f"{article_id}.json"
             storage = _AtomicJSONStorage(
-                path, _article_problem, on_write=self._note_write, clock=self.clock
+                path, _annotation_file_problem, on_write=self._note_write, clock=self.clock,
+                empty_is_damage=lambda missing: not missing or (
+                    path is not None and previous_generation(path).exists()),
+                generations=True,
             )
             storage.read_only = self.read_only_reason
             f = self.files[article_id] = _ArticleFile(article_id, storage)

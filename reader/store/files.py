@@ -15,6 +15,7 @@ import logging
 import os
 import pickle
 import re
+import secrets
 import stat
 import tempfile
 import uuid
@@ -48,6 +49,8 @@ _CARDS = "cards"  # annotation id -> review card
 _REVIEWS = "reviews"  # review id -> review-log entry
 _REMOVED_CARDS = "removed_cards"  # cards of deleted annotations, for undoing the delete
 _TMP_SUFFIX = ".tmp"
+#: The previous generation of each file, kept beside it at each durable write.
+PREVIOUS_SUFFIX = ".prev"
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 _TMP_RE = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp|\.readmark-probe-.+")
 _RECORD_FIELDS = ("id", "fingerprint", "path", "title", "created")
@@ -95,13 +98,48 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
+def previous_generation(path: Path) -> Path:
+    """Where the previous generation of a store file is kept (``NAME.prev``)."""
+    return path.with_name(path.name + PREVIOUS_SUFFIX)
+
+
+def _keep_previous(path: Path) -> None:
+    """Keep the bytes ``path`` holds now as its previous generation, before it is replaced.
+
+    A hard link (no copy, whatever the size) made under a temporary name and
+    renamed over ``NAME.prev``; where links are refused, a copy. Nothing to do
+    for a file that does not exist yet.
+    """
+    tmp_name = path.with_name(f".{path.name}.{secrets.token_hex(4)}{_TMP_SUFFIX}")
+    try:
+        try:
+            os.link(path, tmp_name)
+        except FileNotFoundError:
+            return
+        except OSError:  # no hard links on this file system
+            with open(path, "rb") as source, open(tmp_name, "xb") as target:
+                while chunk := source.read(1 << 20):
+                    target.write(chunk)
+                target.flush()
+                os.fsync(target.fileno())
+        os.replace(tmp_name, previous_generation(path))
+    except FileNotFoundError:  # the file went away meanwhile: nothing to keep
+        return
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+
+
+def _atomic_write(
+    path: Path, payload: bytes, *, durable: bool = True, keep_previous: bool = False
+) -> None:
     """Replace ``path`` with ``payload`` so that a crash leaves old or new bytes.
 
     Args:
         path: The file to replace.
         payload: The complete new contents.
         durable: Flush to the disk (fsync file and folder) before returning.
+        keep_previous: Keep the old bytes as ``NAME.prev`` (see :func:`previous_generation`).
     """
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP_SUFFIX, dir=path.parent)
     try:
@@ -114,6 +152,8 @@ def _atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
                 os.fsync(fd)
         finally:
             os.close(fd)
+        if keep_previous:
+            _keep_previous(path)
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -196,11 +236,31 @@ def _main_problem(data: Any) -> str | None:
         version = schema.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 0:
             return f"schema version {version!r} is not a whole number"
-    return None
+    return _unknown_table(data, MAIN_TABLES)
 
 
 def _article_problem(data: Any) -> str | None:
     return _tinydb_shape_problem(data)
+
+
+#: Every table a main file or an annotation file may hold. A table readmark does not
+#: know is taken for a damaged name (a flipped bit turns "positions" into
+#: "posi|ions" and every position would silently go): a new table needs a new
+#: SCHEMA_VERSION, or to be added here.
+MAIN_TABLES = frozenset({_META, _ARTICLES, _POSITIONS, _SETTINGS, _ANNOTATIONS, "_default"})
+ANNOTATION_FILE_TABLES = frozenset(
+    {_META, _RECORD, _ANNOTATIONS, _CARDS, _REVIEWS, _REMOVED_CARDS, "_default"}
+)
+
+
+def _unknown_table(data: Mapping[str, Any], known: frozenset[str]) -> str | None:
+    unknown = sorted(name for name in data if name not in known)
+    return f"unknown table {unknown[0]!r} (a damaged name?)" if unknown else None
+
+
+def _annotation_file_problem(data: Any) -> str | None:
+    """Why the data of an article's annotation file is damaged, or None."""
+    return _tinydb_shape_problem(data) or _unknown_table(data, ANNOTATION_FILE_TABLES)
 
 
 def _schema_version(data: Mapping[str, Any]) -> int:
@@ -256,9 +316,17 @@ class _AtomicJSONStorage(Storage):
         *,
         on_write: Callable[[], None] | None = None,
         clock: Clock | None = None,
+        empty_is_damage: Callable[[bool], bool] | None = None,
+        generations: bool = False,
     ) -> None:
         super().__init__()
         self.path = path
+        #: Given whether the file is missing (else: empty), whether that is damage
+        #: rather than a new, empty file: the store never writes an empty file, and
+        #: one that has a previous generation was there before.
+        self.empty_is_damage = empty_is_damage
+        #: Number each write (``meta.generation``), so copies can be told apart by age.
+        self.generations = generations
         self.read_only: str | None = None
         self.stale = False  # set when another process is known to have written
         self._problem = problem
@@ -284,6 +352,8 @@ class _AtomicJSONStorage(Storage):
         if self.path is None:
             self._data, self._loaded = data, True
             return
+        if self.generations:
+            data = with_next_generation(data)
         try:
             payload = _dumps(data)
         except (TypeError, ValueError) as exc:
@@ -291,12 +361,12 @@ class _AtomicJSONStorage(Storage):
             raise ValueError(f"cannot be saved as JSON: {exc}") from None
         try:
             try:
-                _atomic_write(self.path, payload)
+                _atomic_write(self.path, payload, keep_previous=True)
             except FileNotFoundError:
                 if self.path.parent.exists():
                     raise
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                _atomic_write(self.path, payload)
+                _atomic_write(self.path, payload, keep_previous=True)
         except OSError as exc:
             self.invalidate()
             reason = exc.strerror or str(exc)
@@ -325,6 +395,9 @@ class _AtomicJSONStorage(Storage):
             self._loaded = True
             return
         data, sig = _read_json_file(self.path, self._problem)
+        if data is None and self.empty_is_damage and self.empty_is_damage(sig is None):
+            raise _CorruptFile(self.path, "the file is missing" if sig is None else
+                               "the file is empty")
         self._data, self._sig, self._loaded, self.stale = data, sig, True, False
         self._loaded_at = self._clock()
 
@@ -364,6 +437,23 @@ class _AtomicJSONStorage(Storage):
         """The raw documents of one table (do not mutate)."""
         table = (self.read() or {}).get(name, {})
         return table if isinstance(table, dict) else {}  # a newer format may differ
+
+
+def generation(data: Any) -> int:
+    """Which write of its file a copy is (``meta.generation.n``); 0 when not numbered."""
+    try:
+        value = data[_META]["generation"]["n"]
+    except (TypeError, KeyError):
+        return 0
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def with_next_generation(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` numbered one write after itself (a shallow copy; ``data`` is unchanged)."""
+    meta = data.get(_META)
+    meta = dict(meta) if isinstance(meta, dict) else {}
+    meta["generation"] = {"n": generation(data) + 1}
+    return {**data, _META: meta}
 
 
 def _signature_or_none(storage: _AtomicJSONStorage) -> Signature | None:

@@ -19,10 +19,10 @@ import re
 import stat
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from reader.store import repair
 from reader.store.errors import StoreAccessError, StoreError, _CorruptFile
 from reader.store.files import (
     _ANNOTATIONS,
@@ -33,9 +33,8 @@ from reader.store.files import (
     _RECORD_FIELDS,
     _TMP_RE,
     SCHEMA_VERSION,
-    _article_problem,
+    _annotation_file_problem,
     _AtomicJSONStorage,
-    _fsync_dir,
     _main_problem,
     _read_json_file,
     _schema_doc,
@@ -99,7 +98,7 @@ class Recovery:
     def create_main(self) -> None:
         """Start a new library file (missing or empty), keeping any annotation files."""
         articles: dict[str, Any] = {}
-        relinked = self._relink(articles)
+        relinked = self.relink(articles)
         self._core.main_storage.write({_META: {"schema": _schema_doc()}, _ARTICLES: articles})
         if relinked:
             self._core.note(
@@ -173,120 +172,21 @@ class Recovery:
     # ------------------------------------------------------------------
     # Recovery
 
-    def _set_aside(self, path: Path) -> Path:
-        """Rename a damaged file to ``<name>.corrupt-<time>`` without clobbering anything."""
-        stamp = self._core.clock().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        base = f"{path.name}.corrupt-{stamp}"
-        n = 1
-        while True:
-            candidate = path.with_name(base if n == 1 else f"{base}-{n}")
-            try:
-                os.link(path, candidate)
-            except FileExistsError:
-                n += 1
-                continue
-            except OSError:  # no hard links here: check, then rename
-                if os.path.lexists(candidate):
-                    n += 1
-                    continue
-                try:
-                    os.rename(path, candidate)
-                except OSError as exc:
-                    raise StoreAccessError(
-                        f"{path} is damaged and could not be moved aside: {exc.strerror or exc}"
-                    ) from None
-            else:
-                os.unlink(path)
-            _fsync_dir(path.parent)
-            return candidate
-
     def recover(self, storage: _AtomicJSONStorage, err: _CorruptFile) -> None:
-        """Set a damaged file aside and put the newest good copy in its place (lock held)."""
-        path = storage.path
-        assert path is not None
-        is_main = storage is self._core.main_storage
-        if is_main:
-            label = f"The library file {path}"
-        else:
-            record = self._core.record_for(path.stem)
-            title = f" \u201c{record['title']}\u201d" if record and record.get("title") else ""
-            label = f"The annotation file of article{title} ({path})"
-        if self._core.read_only_reason:
-            storage.set_empty()
-            self._core.note(
-                f"{label} is damaged ({err.reason}). It was left untouched because the "
-                "library is open read-only; its contents are not shown."
-            )
-            return
-        member = path.name if is_main else f"annotations/{path.name}"
-        problem = _main_problem if is_main else _article_problem
-        data: dict[str, Any] | None = None
-        source = ""
-        in_memory = storage.last_good()
-        backup = self._core.backups.good_backup(member, problem)
-        if in_memory is not None and (backup is None or in_memory[1] >= backup[2]):
-            data = copy.deepcopy(in_memory[0])
-            source = (
-                f"the copy this readmark process had loaded at {_local(in_memory[1])}; "
-                "changes made by other windows after that may be missing"
-            )
-        elif backup is not None:
-            data = backup[0]
-            source = (
-                f"the backup {backup[1]} made {_local(backup[2])}; changes made after that "
-                "are missing (they may still be readable in the damaged file)"
-            )
-        aside = self._set_aside(path)
-        relinked = 0
-        try:
-            if is_main:
-                data = dict(data or {_META: {"schema": _schema_doc()}})
-                articles = dict(data.get(_ARTICLES, {}))
-                relinked = self._relink(articles)
-                data[_ARTICLES] = articles
-            if data is not None:
-                storage.write(data)
-            else:
-                storage.set_empty()
-        except BaseException:
-            if not os.path.lexists(path):
-                with contextlib.suppress(OSError):
-                    os.rename(aside, path)
-            raise
-        text = f"{label} was damaged ({err.reason}). Its original bytes are kept in {aside}."
-        if is_main:
-            if source:
-                text += (
-                    f" The article list, reading positions and settings were restored from "
-                    f"{source}."
-                )
-            else:
-                text += (
-                    " No good backup was found, so the article list was rebuilt from the "
-                    "annotation files and reading positions and settings start afresh."
-                )
-            if relinked:
-                text += (
-                    f" {_plural(relinked, 'article')} missing from the restored list "
-                    "were re-linked from their annotation files."
-                )
-            text += " Annotations are kept in separate files and were not affected."
-        elif data is not None:
-            n = len(data.get(_ANNOTATIONS, {}))
-            text += f" Restored {_plural(n, 'annotation')} from {source}."
-        else:
-            text += " No good copy was found in the backups, so this article shows no annotations."
-        self._core.note(text)
-        log.warning("%s", text)
+        """Keep a damaged file's bytes, salvage what it still holds and restore the rest
+        (lock held); see :mod:`reader.store.repair`."""
+        repair.recover(self._core, storage, err)
 
-    def _relink(self, articles: dict[str, Any]) -> int:
+    def relink(self, articles: dict[str, Any]) -> int:
         """Add to ``articles`` any article that has an annotation file but no entry."""
         added = 0
         for aid in self._core.article_ids_on_disk():
             if aid in articles or self._core.ann_dir is None:
                 continue
             try:
-                data, _ = _read_json_file(self._core.ann_dir / f"{aid}.json", _article_problem)
+                data, _ = _read_json_file(
+                    self._core.ann_dir / f"{aid}.json", _annotation_file_problem
+                )
             except (_CorruptFile, StoreError):
                 data = None
             record = dict((data or {}).get(_RECORD, {}).get(aid) or {})

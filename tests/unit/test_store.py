@@ -87,6 +87,13 @@ def ann_file(db: Path, article_id: str) -> Path:
     return db.parent / "readmark.d" / "annotations" / f"{article_id}.json"
 
 
+def drop_previous_generations(db: Path) -> None:
+    """Remove every ``NAME.prev``, as in a library written before they were kept,
+    so that a repair has only the backups to go back to."""
+    for prev in db.parent.rglob("*.prev"):
+        prev.unlink()
+
+
 def aside_files(path: Path) -> list[Path]:
     return sorted(path.parent.glob(path.name + ".corrupt-*"))
 
@@ -442,6 +449,7 @@ def test_missing_main_file_keeps_annotation_files(db: Path, clock: FakeClock):
         a = new_article(s)
         added = s.add_annotation(ann(a["id"]))
     db.unlink()
+    drop_previous_generations(db)
     with Store(db, clock=clock) as s:
         assert [x["id"] for x in s.articles()] == [a["id"]]
         assert s.articles()[0]["fingerprint"] == "fp1"
@@ -580,6 +588,7 @@ def _library_with_backup(db: Path, clock: FakeClock) -> tuple[dict, dict, list[d
 )
 def test_damaged_main_file_is_set_aside_and_restored(db: Path, clock: FakeClock, damage):
     a, b, _ = _library_with_backup(db, clock)
+    drop_previous_generations(db)
     bad = damage(db.read_bytes())
     db.write_bytes(bad)
     with Store(db, clock=clock) as s:
@@ -599,6 +608,7 @@ def test_damaged_main_file_without_backup_is_rebuilt(db: Path, clock: FakeClock)
     a, b, _ = _library_with_backup(db, clock)
     for p in (db.parent / "backups").iterdir():
         p.unlink()
+    drop_previous_generations(db)
     db.write_bytes(b"{not json")
     with Store(db, clock=clock) as s:
         (aside,) = aside_files(db)
@@ -610,6 +620,7 @@ def test_damaged_main_file_without_backup_is_rebuilt(db: Path, clock: FakeClock)
 
 def test_damaged_annotation_file_is_set_aside_and_restored(db: Path, clock: FakeClock):
     a, b, anns = _library_with_backup(db, clock)
+    drop_previous_generations(db)
     path = ann_file(db, a["id"])
     path.write_bytes(b'{"annotations": {"x": [')
     with Store(db, clock=clock) as s:
@@ -630,6 +641,7 @@ def test_damaged_annotation_file_without_backup(db: Path, clock: FakeClock):
     a, _, _ = _library_with_backup(db, clock)
     for p in (db.parent / "backups").iterdir():
         p.unlink()
+    drop_previous_generations(db)
     path = ann_file(db, a["id"])
     path.write_bytes(b"garbage")
     with Store(db, clock=clock) as s:

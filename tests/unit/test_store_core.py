@@ -94,6 +94,8 @@ def test_write_tables_changes_several_tables_in_one_write_without_mutating_the_c
         core.write_tables(f, {_ANNOTATIONS: {"h1": None}, _CARDS: {"h1": None}})
     assert old_annotations == {"h1": {"id": "h1"}}  # the earlier copy was not changed in place
     on_disk = json.loads((core.ann_dir / "art.json").read_text())
+    # Each write is numbered (meta.generation), so copies of the file can be told apart.
+    assert on_disk.pop("meta") == {"generation": {"n": 2}}
     assert on_disk == {_ANNOTATIONS: {}, _CARDS: {}}
 
 

@@ -113,6 +113,7 @@ def test_a_missing_main_file_is_relinked_from_the_annotation_files(db: Path):
     a = Library(core).upsert_article(fingerprint="fp", path="/a.md", title="Kept title")["id"]
     Highlights(core).add_annotation({"article_id": a})
     db.unlink()
+    db.with_name(db.name + ".prev").unlink()  # as before previous generations were kept
     reopened = open_core(db)
     articles = Library(reopened).articles()
     assert [(x["id"], x["title"], x["path"]) for x in articles] == [(a, "Kept title", "/a.md")]

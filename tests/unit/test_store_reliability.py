@@ -183,6 +183,8 @@ def test_corrupt_files_are_kept_and_explained_to_a_new_process(tmp_path: Path):
     older.write_bytes(b"an older damaged copy")
     main_bad = b'{"meta": {"schema": {"version": 1}}, "articles": {"x": {"title": "tru'
     ann_bad = ann_path.read_bytes()[:-40]
+    for prev in tmp_path.rglob("*.prev"):  # as before previous generations were kept:
+        prev.unlink()  # the backups are all there is to go back to
     db.write_bytes(main_bad)
     ann_path.write_bytes(ann_bad)
 
