@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from reader.cli.articles import article_source
-from reader.cli.common import common_arguments
+from reader.cli.common import common_arguments, shown
 from reader.sources.loader import parse_article
 
 
@@ -42,7 +42,8 @@ def outline_command(args: argparse.Namespace) -> int:
             explanation = [
                 "Markdown: headings come from its # and underline markup; nothing is hidden."
             ]
-    lines = [("  " * depth) + title for depth, title in document.outline()]
+    lines = [("  " * depth) + shown(title) for depth, title in document.outline()]
+    explanation = [shown(line) for line in explanation]
     if explanation:
         lines = [*lines, "", *explanation] if lines else ["(no headings)", "", *explanation]
     if lines:
