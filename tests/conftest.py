@@ -52,6 +52,13 @@ Sentence one of the subsection. Sentence two of the subsection.
 ) + "\n\n## Last Section\n\nThe final words of the article.\n"
 
 
+@pytest.fixture(autouse=True)
+def no_user_config(tmp_path_factory, monkeypatch):
+    """No test reads the config file of whoever runs the tests (READMARK_CONFIG names one
+    that is not there; a test that wants one writes it and points READMARK_CONFIG at it)."""
+    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path_factory.getbasetemp() / "no-config.toml"))
+
+
 @pytest.fixture
 def article_path(tmp_path: Path) -> Path:
     path = tmp_path / "test_article.md"

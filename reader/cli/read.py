@@ -66,8 +66,11 @@ def _read(args: argparse.Namespace) -> int:
     except StoreError as error:
         raise CliError(str(error)) from None
     from reader.tui.app import make_app
+    from reader.tui.user_config import startup_settings
 
-    app = make_app(source, store, reading_width=args.width, show_outline=args.contents)
+    settings, problem = startup_settings()  # a problem: the defaults, and the app says why
+    app = make_app(source, store, reading_width=args.width, show_outline=args.contents,
+                   settings=settings, config_message=problem)
     try:
         app.run()
     finally:

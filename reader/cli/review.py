@@ -109,6 +109,14 @@ def _review(args: argparse.Namespace) -> int:
     if args.tag is not None and not args.tag.strip().lstrip("#").strip():
         raise CliError("--tag is empty; give a tag such as --tag idea")
     db = resolve_db_path(args.db)
+    from reader.tui.user_config import startup_settings
+
+    # A config file with a problem: a session opens with the defaults and says why;
+    # without a session to say it in, the problem is the answer (exit 2).
+    settings, problem = startup_settings()
+    if problem and (args.unsuspend or not db.exists() or not on_terminal()):
+        raise CliError(problem)
+    retention = args.retention if args.retention is not None else settings.review_retention
     if not db.exists():
         safe_output()
         print(NOTHING_YET)  # reviewing must not create a library as a side effect
@@ -141,11 +149,14 @@ def _review(args: argparse.Namespace) -> int:
         from reader.review.outlook import session_outlook
         from reader.review.session import ReviewSession
 
-        new = DEFAULT_NEW if args.new is None else args.new
+        new = settings.review_new if args.new is None else args.new
+        new = DEFAULT_NEW if new is None else new
         session = ReviewSession(store, article_id=article_id, limit=args.limit, tag=args.tag,
-                                new=new, desired_retention=_retention_of(store, args.retention))
+                                new=new, desired_retention=_retention_of(store, retention))
         outlook = session_outlook(session, limit=args.limit)
         if not session.queue or not on_terminal():
+            if problem:
+                raise CliError(problem)
             safe_output()
             print(outlook_line(outlook, session.started,
                                scope=_scope(store, article_id, session.tag)))
@@ -159,8 +170,10 @@ def _review(args: argparse.Namespace) -> int:
             limit=args.limit,
             tag=args.tag,
             new=new,
-            desired_retention=args.retention,
+            desired_retention=retention,
             session=session,
+            settings=settings,
+            config_message=problem,
         )
         app.run()
         return app.return_code or 0

@@ -14,6 +14,7 @@ from reader.store import StoreError
 from reader.tui.commands import ReadmarkCommands
 from reader.tui.screens.help import HelpScreen, describe_bindings
 from reader.tui.screens.reading import ReadingScreen
+from reader.tui.user_config import AppConfig
 from reader.tui.widgets.annotation_panel import AnnotationPanel
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.search_bar import SearchBar
@@ -63,8 +64,12 @@ class ReadmarkApp(App[None]):
         reading_width: int | None = None,
         show_outline: bool | None = None,
         review: dict | None = None,
+        settings=None,
+        config_message: str | None = None,
     ) -> None:
         super().__init__()
+        #: The config file's settings (reader.config.Settings); none: every default.
+        self.user_config = AppConfig(settings, config_message)
         # Before the first frame, so the colours suit the terminal from the start.
         depth = colour_depth_class(self.console.color_system)
         self.add_class(depth, update=False)
@@ -89,7 +94,9 @@ class ReadmarkApp(App[None]):
                        timeout=timeout, markup=markup)
 
     def setting(self, key: str, default):
-        """A remembered preference, or ``default`` when there is none or no store."""
+        """The config file's value, else a remembered preference, else ``default``."""
+        if key in self.user_config.preferences:
+            return self.user_config.preferences[key]
         try:
             value = self.store.get_setting(key, default)
         except StoreError:  # preferences are a convenience; reading goes on without
@@ -98,6 +105,7 @@ class ReadmarkApp(App[None]):
 
     def remember(self, key: str, value) -> None:
         """Keep a preference for next time (quietly skipped when the store is read-only)."""
+        self.user_config.preferences.pop(key, None)  # a choice made now wins for now
         with contextlib.suppress(StoreError):
             self.store.set_setting(key, value)
 
@@ -121,6 +129,7 @@ class ReadmarkApp(App[None]):
             self.store, "read_only_reason", None)
         if message:
             self.notify(message, severity="warning", timeout=15)
+        self.user_config.start(self)
 
     def reading_screen(
         self, source: ArticleSource, *, focus_highlight: str | None = None,
@@ -173,15 +182,22 @@ def make_app(
     *,
     reading_width: int | None = None,
     show_outline: bool | None = None,
+    settings=None,
+    config_message: str | None = None,
 ) -> ReadmarkApp:
     """Build the app; the CLI and the tests both come through here.
 
-    ``reading_width`` and ``show_outline`` default to what the reader chose last time.
+    ``reading_width`` and ``show_outline`` default to the config file's ``settings``
+    (reader.config.Settings), else to what the reader chose last time;
+    ``config_message`` is the config file's problem, shown at start.
     """
-    return ReadmarkApp(source, store, reading_width=reading_width, show_outline=show_outline)
+    return ReadmarkApp(source, store, reading_width=reading_width, show_outline=show_outline,
+                       settings=settings, config_message=config_message)
 
 
-def make_review_app(store, **review_options) -> ReadmarkApp:
+def make_review_app(store, *, settings=None, config_message: str | None = None,
+                    **review_options) -> ReadmarkApp:
     """An app that opens on a review session (``readmark review``); the options go to
     ``ReviewScreen`` (article_id, limit, tag, new)."""
-    return ReadmarkApp(None, store, review=review_options)
+    return ReadmarkApp(None, store, review=review_options, settings=settings,
+                       config_message=config_message)

@@ -137,7 +137,9 @@ class AnnotationActions:
         highlight = self._under_cursor()
         if highlight is None or self.annotator is None:
             self.next_color = color
-            self._screen.notify(f"The next highlight will be {color}.", timeout=2)
+            config = getattr(self._screen.app, "user_config", None)  # the file's names
+            name = config.colour_name(color) if config is not None else color
+            self._screen.notify(f"The next highlight will be {name}.", timeout=2)
             return
         if self.guarded(self.annotator.set_color, highlight.id, color) is not None:
             self.show()
