@@ -79,7 +79,8 @@ class Progress:
 
 
 def add_command(args: argparse.Namespace) -> int:
-    """Add every source; one line each (stdout when added, stderr when not)."""
+    """Add every source; one line each (stdout when added, stderr when not). The library is
+    opened (and made, the first time) only once a source could be read."""
     sources: Sequence[str] = args.sources
     if sources.count("-") > 1:
         raise CliError("standard input (-) can be added only once")
@@ -87,24 +88,30 @@ def add_command(args: argparse.Namespace) -> int:
 
     progress = Progress(len(sources))
     failed = 0
+    store: Store | None = None
     try:
-        with open_store(args.db) as store:
-            for done, argument in enumerate(sources):
-                progress.show(done, argument)
-                try:
-                    line = _add_one(store, argument, args.db)
-                except ArticleError as error:
-                    failed += 1
-                    progress.clear()
-                    print(f"readmark: {error}", file=sys.stderr)
-                    continue
+        for done, argument in enumerate(sources):
+            progress.show(done, argument)
+            try:
+                opened = open_article(argument, args.db, quiet=True)
+            except ArticleError as error:
+                failed += 1
                 progress.clear()
-                print(line)
-            progress.show(len(sources), "done")
+                print(f"readmark: {error}", file=sys.stderr)
+                continue
+            if store is None:
+                store = open_store(args.db)
+            line = _record(store, opened)
             progress.clear()
+            print(line)
+        progress.show(len(sources), "done")
+        progress.clear()
     except StoreError as error:
         progress.clear()
         raise CliError(str(error)) from None
+    finally:
+        if store is not None:
+            store.close()
     if len(sources) > 1:
         added = len(sources) - failed
         summary = f"added {plural(added, 'article')}"
@@ -113,8 +120,8 @@ def add_command(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _add_one(store: Store, argument: str, db: str | None) -> str:
-    opened: Opened = open_article(argument, db, quiet=True)
+def _record(store: Store, opened: Opened) -> str:
+    """Put the opened article in the library; the line that says so."""
     source = opened.source
     path = os.path.abspath(source.path)
     known = store.find_article(fingerprint=source.fingerprint, path=path)

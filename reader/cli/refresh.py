@@ -116,7 +116,10 @@ def _reanchor(db: str | None, snapshot: Path, fingerprint: str, document: Any) -
     kept = len(anchoring.highlights) - len(detached)
     lines = [f"{plural(kept, 'highlight')} found in the new text, {len(detached)} detached"]
     for highlight in detached:
-        where = " › ".join(shown(part) for part in highlight.section[1:] or highlight.section)
+        parts = list(highlight.section)
+        if parts and parts[0] == document.title:
+            parts = parts[1:]  # the article's own top heading says nothing the title does not
+        where = " › ".join(shown(part) for part in parts)
         lines.append(f"  detached: “{shorten(highlight.quote.exact)}”"
                      + (f" (was in {where})" if where else ""))
     return lines

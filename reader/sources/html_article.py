@@ -152,7 +152,7 @@ def extract_article(
     base = getattr(meta, "url", None) or url
     blocks = MarkdownWriter(base_url=url or base or "").blocks(body) if body is not None else []
     blocks = _drop_empty_headings(blocks)
-    if not any(not block.startswith("#") for block in blocks):
+    if not _readable(blocks):
         raise ArticleError(f"{shown}: no article found in the page (nothing readable was left "
                            "once menus, banners and the like were taken out)")
     title = " ".join(str(getattr(meta, "title", "") or "").split()) or _first_heading(blocks)
@@ -198,6 +198,19 @@ def prune(tree: Any) -> None:
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+#: Fewer words than this outside headings is not an article (a menu, a "page moved" notice).
+MIN_WORDS = 15
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _readable(blocks: list[str]) -> bool:
+    """Whether what is left is an article: some words, and not all of them links (a menu)."""
+    text = "\n".join(block for block in blocks if not _level(block))
+    words = len(text.split())
+    linked = sum(len(match.group(1).split()) for match in _LINK.finditer(text))
+    return words >= MIN_WORDS and linked < 0.8 * words
 
 
 def _web(value: object) -> str:

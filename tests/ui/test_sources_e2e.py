@@ -1,0 +1,103 @@
+"""The installed `readmark` in a real terminal (tmux) reading a URL, a pipe and a book."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.unit.sources_helpers import PAGES, Chapter, Site, build_epub
+
+pytestmark = pytest.mark.e2e
+
+SOCKET = f"readmark-sources-test-{os.getpid()}"
+
+
+def _readmark() -> str:
+    beside = Path(sys.executable).parent / "readmark"
+    return str(beside) if beside.exists() else (shutil.which("readmark") or "readmark")
+
+
+def _tmux(*args: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    return subprocess.run(["tmux", "-L", SOCKET, *args], check=True, capture_output=True,
+                          text=True, env=environment).stdout
+
+
+def _wait_for(session: str, predicate, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = _tmux("capture-pane", "-p", "-t", session)
+        if predicate(screen):
+            return screen
+        time.sleep(0.05)
+    raise AssertionError(f"timed out; the screen was:\n{screen}")
+
+
+@pytest.fixture
+def session():
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is required for the end-to-end test (.ci/run installs it)")
+        pytest.skip("tmux is not installed")
+    name = f"readmark-src-{uuid.uuid4().hex[:8]}"
+    yield name
+    subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+
+
+def _read_and_quit(session: str, command: str, status: Path, title: str, line: str) -> None:
+    _tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+          f"{command}; echo $? > {shlex.quote(str(status))}")
+    _tmux("set-option", "-t", session, "remain-on-exit", "on")
+    screen = _wait_for(session, lambda s: title in s.splitlines()[0] and line in s)
+    assert "min left" in screen.splitlines()[0]
+    _tmux("send-keys", "-t", session, "]")  # keys reach the reader (from the terminal)
+    _wait_for(session, lambda s: s.splitlines()[0] != screen.splitlines()[0])
+    _tmux("send-keys", "-t", session, "q")
+    deadline = time.monotonic() + 20
+    while not status.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert status.read_text().strip() == "0"
+
+
+def test_a_page_piped_in_is_read_with_keys_from_the_terminal(session, tmp_path):
+    db = tmp_path / "lib" / "db.json"
+    command = (f"cat {shlex.quote(str(PAGES / 'blog.html'))} | {_readmark()} "
+               f"--db {shlex.quote(str(db))}")
+    _read_and_quit(session, command, tmp_path / "status", "Notes on Slow Reading",
+                   "For a year now I have read one long essay a week")
+
+
+def test_a_url_is_fetched_and_read(session, tmp_path):
+    site = Site()
+    try:
+        url = site.html("/news.html", (PAGES / "news.html").read_bytes())
+        db = tmp_path / "lib" / "db.json"
+        _read_and_quit(session, f"{_readmark()} {url} --db {shlex.quote(str(db))}",
+                       tmp_path / "status", "Rivers Are Running Warmer",
+                       "Rivers across three continents")
+    finally:
+        site.close()
+    listed = subprocess.run([_readmark(), "list", "--db", str(db)], capture_output=True,
+                            text=True, timeout=60)
+    assert "Rivers Are Running Warmer, Study Finds" in listed.stdout
+
+
+def test_a_book_opens_at_its_first_chapter(session, tmp_path):
+    book = build_epub(tmp_path / "b.epub", [
+        Chapter("text/one.xhtml", "The First Chapter",
+                "<h1>The First Chapter</h1>" + "<p>The harbour was quiet at dawn.</p>" * 30),
+        Chapter("text/two.xhtml", "The Second Chapter",
+                "<h1>The Second Chapter</h1><p>Night came early.</p>"),
+    ])
+    db = tmp_path / "lib" / "db.json"
+    _read_and_quit(session, f"{_readmark()} {shlex.quote(str(book))} --db {shlex.quote(str(db))}",
+                   tmp_path / "status", "The Harbour Book", "The harbour was quiet at dawn.")
