@@ -154,15 +154,20 @@ def write_package(
     archive = path.with_name(f".{path.name}.{token}.tmp")
     try:
         connection = sqlite3.connect(database)
-        try:
+        try:  # a scratch database: the package is made durable below, not this file
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.execute("PRAGMA journal_mode = MEMORY")
             now = time.time()
             package.write_to_db(connection.cursor(), now, itertools.count(int(now * 1000)))
             connection.commit()
         finally:
             connection.close()
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
-            out.write(database, "collection.anki2")
-            out.writestr("media", "{}")
+        with open(archive, "wb") as handle:
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+                out.write(database, "collection.anki2")
+                out.writestr("media", "{}")
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(archive, path)
     finally:
         for leftover in (database, archive):

@@ -161,14 +161,18 @@ def _date(stamp: str) -> str:
 
 
 def highlight_view(
-    highlight: Highlight, document: Document | None, ids: dict[str, str], title: str
+    highlight: Highlight,
+    document: Document | None,
+    ids: dict[str, str],
+    title: str,
+    section: tuple[str, ...] | None = None,
 ) -> HighlightView:
-    """What a writer gets to know about one highlight."""
-    if document is not None and not highlight.detached:
+    """What a writer gets to know about one highlight (``section`` if already known)."""
+    if section is None and document is not None and not highlight.detached:
         section = tuple(document.section_path(highlight.start))
         if section and same_title(section[0], title):
             section = section[1:]
-    else:
+    elif section is None:
         section = tuple(_stored_path(highlight, title))
     return HighlightView(
         id=highlight.id,
@@ -227,18 +231,18 @@ def build(
     units = [Unit("head", tuple(pieces.head(page)))]
     pending: list[str] = []
 
-    def emit(node: _Node) -> None:
+    def emit(node: _Node, path: tuple[str, ...]) -> None:
         nonlocal pending
         for highlight in node.items:
-            view = highlight_view(highlight, document, ids, article.title)
+            view = highlight_view(highlight, document, ids, article.title, path)
             lines = pieces.highlight(view, page)
             units.append(Unit(view.block_id, tuple(pending + lines)))
             pending = []
         for child in node.children.values():
             pending += [*pieces.heading(child.level, one_line(child.title), page), ""]
-            emit(child)
+            emit(child, (*path, child.title))
 
-    emit(_outline(article, [h for h in ordered if not h.detached], document))
+    emit(_outline(article, [h for h in ordered if not h.detached], document), ())
     detached = [h for h in ordered if h.detached]
     if detached:
         units.append(Unit("detached", tuple(pieces.detached_heading(page))))

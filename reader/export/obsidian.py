@@ -9,6 +9,7 @@ spaces, and at least one character that is not a digit (``#1984`` is no tag).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
@@ -44,6 +45,7 @@ def block_ids(highlights: Sequence[Highlight]) -> dict[str, str]:
     return ids
 
 
+@functools.lru_cache(maxsize=4096)
 def obsidian_tag(tag: str) -> str:
     """``tag`` as a valid Obsidian tag (without the ``#``), or "" when nothing of it is left.
 
