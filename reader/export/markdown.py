@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from reader.document.model import Document
+from reader.export.fragments import link_part
 from reader.export.layout import HighlightView, PageView, build
 from reader.export.model import CONTROL, ExportArticle, HighlightLike, one_line
 from reader.export.obsidian import block_id
@@ -200,7 +201,8 @@ class BuiltinPieces:
         note = escape_markdown(view.note)
         if note:
             lines += ["", *note]
-        return [*lines, "", metadata_line(view)]
+        link = "" if view.detached else link_part(page.url, view.text, view.prefix, view.suffix)
+        return [*lines, "", metadata_line(view) + link]  # a web article: a link to the passage
 
     def detached_heading(self, page: PageView) -> list[str]:
         return [f"## {DETACHED_HEADING}", "", f"*{DETACHED_NOTICE}*"]
