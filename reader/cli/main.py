@@ -24,6 +24,8 @@ COMMAND_MODULES = {
     "import": "reader.cli.importing",
     "review": "reader.cli.review",
     "stats": "reader.cli.stats",
+    "config": "reader.cli.config",
+    "completion": "reader.cli.completion",
     "add": "reader.cli.add",
     "refresh": "reader.cli.refresh",
     "text": "reader.cli.text",
@@ -47,6 +49,9 @@ commands:
   readmark import FILE.json                 import annotations (readmark's or W3C JSON)
   readmark review [ARTICLE]                 review past highlights with spaced repetition
   readmark stats                            highlights, notes and due cards per article
+  readmark config [--init]                  where the config file is and what is in
+                                            effect; --init writes a commented one
+  readmark completion bash|zsh|fish         print the shell completion script
 
   readmark search QUERY                     search the highlights of every article
                                             (--tag, --color, --article, --json)

@@ -30,7 +30,8 @@ from textual.widget import Widget
 #: Packages whose modules hold readmark's screens and widgets.
 TUI_PACKAGES = ("reader.tui", "reader.tui.screens", "reader.tui.widgets", "reader.tui.reading")
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
-_KEY_NAMES = frozenset(key.value for key in Keys if not key.value.startswith("<"))
+_KEY_NAMES = frozenset(key.value for key in Keys if not key.value.startswith("<")) | frozenset(
+    _character_to_key(chr(code)) for code in range(33, 127))  # "slash", "number_sign", ...
 
 
 @dataclass(frozen=True)
