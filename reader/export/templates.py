@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.document.model import Document
+from reader.export.fragments import link_part
 from reader.export.layout import HighlightView, PageView, build
 from reader.export.markdown import (
     DETACHED_HEADING,
@@ -51,7 +52,13 @@ def _filters() -> dict[str, Any]:
         "yaml_date": lambda text: yaml_date(str(text)),
         "one_line": lambda text: one_line(str(text)),
         "json": lambda value: json.dumps(value, ensure_ascii=False),
+        "source_link": _source_link,
     }
+
+
+def _source_link(h: HighlightView, page: PageView) -> str:
+    """` · [source](URL#:~:text=…)` for a highlight of a web article (see fragments)."""
+    return "" if h.detached else link_part(page.url, h.text, h.prefix, h.suffix)
 
 
 def _joined(text: str) -> str:
