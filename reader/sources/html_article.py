@@ -9,6 +9,7 @@ footnote markers, contents boxes, "skip to content" links) are cut out first.
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -96,6 +97,16 @@ def looks_like_html(text: str) -> bool:
     return head.startswith("<") and any(tag in head for tag in ("<body", "<head", "<article"))
 
 
+#: Libraries whose log lines ("discarding data", "empty HTML tree") would otherwise reach
+#: stderr through Python's last-resort handler: readmark says what went wrong itself.
+QUIET_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer")
+
+
+def _quiet() -> None:
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
 def _config(size: int) -> object:
     from trafilatura.settings import use_config
 
@@ -128,6 +139,7 @@ def extract_article(
 
     from reader.sources.html_markdown import MarkdownWriter, to_markdown
 
+    _quiet()
     html = _XML_DECLARATION.sub("", html, count=1)
     tree = trafilatura.load_html(html)
     if tree is None:

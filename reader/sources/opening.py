@@ -198,6 +198,11 @@ def open_url(url: str, folder: Path, *, refresh: bool = False) -> Opened:
 
         html, _ = decode_html(page.data, page.charset)
         text = extract_article(html, shown=shown, url=page.final_url, extra=extra).markdown
+    elif page.charset and page.charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:  # a text article in the charset the server named
+            text = page.data.decode(page.charset, errors="replace")
+        except LookupError:
+            text, _ = decode_text(page.data, shown)
     else:  # a text article served as it is (Markdown or plain text): kept as sent
         text, _ = decode_text(page.data, shown)
     return _store(path, text, origin, "web", old)
