@@ -26,6 +26,7 @@ COMMAND_MODULES = {
     "stats": "reader.cli.stats",
     "config": "reader.cli.config",
     "completion": "reader.cli.completion",
+    "serve": "reader.cli.serve",
     "add": "reader.cli.add",
     "refresh": "reader.cli.refresh",
     "text": "reader.cli.text",
@@ -52,6 +53,8 @@ commands:
   readmark config [--init]                  where the config file is and what is in
                                             effect; --init writes a commented one
   readmark completion bash|zsh|fish         print the shell completion script
+  readmark serve [ARTICLE]                  read in a web browser (--host, --port;
+                                            this computer only by default)
 
   readmark search QUERY                     search the highlights of every article
                                             (--tag, --color, --article, --json)
