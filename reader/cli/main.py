@@ -70,7 +70,7 @@ ARTICLE and SOURCE may be a Markdown or plain-text file, a web address, a saved
 page (.html), an EPUB book, or - for standard input.
 
 Run 'readmark COMMAND --help' for a command's options. Without ARTICLE, the
-bundled sample article opens.
+library opens (the bundled sample is in it on the first run).
 """
 
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.cli.common import CliError, common_arguments
-from reader.sources.shipped import default_article
 
 if TYPE_CHECKING:
     from reader.sources.loader import ArticleSource
@@ -78,9 +77,10 @@ def _read(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-def _source(args: argparse.Namespace) -> ArticleSource:
+def _source(args: argparse.Namespace) -> ArticleSource | None:
     """The article to read: ARTICLE (a file, URL, page, book or -), else what is piped in,
-    else the bundled sample. Keys come from the terminal even when the text came from a pipe.
+    else None: the library opens (on its first run, with the bundled sample in it). Keys
+    come from the terminal even when the text came from a pipe.
 
     A page, a book or a URL opened for the first time is converted in a child process
     while this one imports the reader's interface (see :mod:`reader.cli.background`).
@@ -100,7 +100,7 @@ def _source(args: argparse.Namespace) -> ArticleSource:
         if not _has_input():  # `readmark < /dev/null`: nothing piped, so the sample
             argument = None
     if argument is None:
-        return open_article(str(default_article()), args.db).source
+        return None
     if argument != STDIN:
         from reader.cli import background
 

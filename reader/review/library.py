@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
+from reader.document.model import Document
 from reader.review.scheduling import card_due
 
 #: The store's digest of one article for the library (see :func:`library_digest`).
@@ -29,6 +30,15 @@ SORTS = {
     "progress": "progress",
     "due": "cards due",
 }
+
+
+def article_details(document: Document) -> dict[str, Any]:
+    """What the library shows about an article beyond its title, from its parsed text:
+    author, site and web address (from its front matter) and its length in words."""
+    meta = document.metadata
+    return {"author": " ".join(str(meta.get("author") or "").split()),
+            "site": " ".join(str(meta.get("site") or "").split()),
+            "url": str(meta.get("url") or "").strip(), "words": document.word_count}
 
 
 def library_digest(
@@ -59,7 +69,7 @@ class LibraryRow:
     Attributes:
         percent: How far it was read (None: never, or before readmark kept it).
         words: Its length, for the time left (0: not known yet).
-        byline: Its author, else the site it came from.
+        byline: Its author, else the site it came from (its name, else its host).
         missing: Its file is gone (it can be relinked).
         web: It came from a web address (``url``).
     """
@@ -141,7 +151,7 @@ def library_rows(
             article_id=aid,
             title=str(article.get("title") or "") or "(untitled)",
             path=path,
-            byline=author or site_of(url) or str(article.get("site") or ""),
+            byline=author or str(article.get("site") or "") or site_of(url),
             url=url,
             percent=_percent(positions.get(aid)),
             words=words if isinstance(words, int) and not isinstance(words, bool) else 0,

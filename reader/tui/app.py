@@ -46,6 +46,7 @@ class ReadmarkApp(App[None]):
         styles_dir() / "app.tcss",
         styles_dir() / "reading.tcss",
         styles_dir() / "annotations.tcss",
+        styles_dir() / "library.tcss",
     ]
     #: Solid colours for terminals with 256 or 16 colours, read only on those.
     COLOURS_CSS_PATH = styles_dir() / "colours.tcss"
@@ -122,8 +123,11 @@ class ReadmarkApp(App[None]):
             from reader.tui.screens.review import ReviewScreen
 
             self.push_screen(ReviewScreen(self.store, **self.review_options))
+        elif self.source is None:  # readmark with no article: the library
+            from reader.tui.screens.library import LibraryScreen
+
+            self.push_screen(LibraryScreen(self.store))
         else:
-            assert self.source is not None
             self.push_screen(self.reading_screen(self.source))
         message = getattr(self.store, "recovery_message", None) or getattr(
             self.store, "read_only_reason", None)
@@ -133,7 +137,7 @@ class ReadmarkApp(App[None]):
 
     def reading_screen(
         self, source: ArticleSource, *, focus_highlight: str | None = None,
-        returns: bool = False,
+        returns: bool = False, from_library: bool = False,
     ) -> ReadingScreen:
         """A reading screen with the reader's preferences.
 
@@ -142,20 +146,31 @@ class ReadmarkApp(App[None]):
             focus_highlight: Open at this highlight (by id) instead of the saved position.
             returns: Pushed over another screen (a review): ``q`` goes back to it, and
                 the article's reading position is left as it was.
+            from_library: Opened from the library: ``q`` goes back to it (the position
+                is saved as usual).
         """
         return ReadingScreen(source, self.store, reading_width=self.reading_width,
                              show_outline=self.show_outline, show_panel=self.show_panel,
-                             focus_highlight=focus_highlight, returns=returns)
+                             focus_highlight=focus_highlight, returns=returns,
+                             from_library=from_library)
 
     async def action_quit(self) -> None:
         """Quit, or go back when the screen was opened over another one."""
         if getattr(self.screen, "returns", False):
+            save = getattr(self.screen, "save_position", None)
+            if save is not None:  # before the screen below (the library) reads it
+                save()
             self.screen.dismiss(None)
             return
         self.exit()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
+            return
+        own = getattr(self.screen, "help_groups", None)  # the library's screens
+        if own is not None:
+            self.push_screen(HelpScreen([*own(), ("Application",
+                                                  describe_bindings(self.BINDINGS))]))
             return
         from reader.tui.screens.review import ReviewScreen
 
@@ -177,7 +192,7 @@ class ReadmarkApp(App[None]):
 
 
 def make_app(
-    source: ArticleSource,
+    source: ArticleSource | None,
     store,
     *,
     reading_width: int | None = None,
@@ -185,7 +200,8 @@ def make_app(
     settings=None,
     config_message: str | None = None,
 ) -> ReadmarkApp:
-    """Build the app; the CLI and the tests both come through here.
+    """Build the app; the CLI and the tests both come through here (no ``source``: the
+    library opens).
 
     ``reading_width`` and ``show_outline`` default to the config file's ``settings``
     (reader.config.Settings), else to what the reader chose last time;
@@ -201,3 +217,9 @@ def make_review_app(store, *, settings=None, config_message: str | None = None,
     ``ReviewScreen`` (article_id, limit, tag, new)."""
     return ReadmarkApp(None, store, review=review_options, settings=settings,
                        config_message=config_message)
+
+
+def make_library_app(store, **options) -> ReadmarkApp:
+    """An app that opens on the library (``readmark`` with no article); ``options`` are
+    :class:`ReadmarkApp`'s (the reading width, the contents, the config)."""
+    return ReadmarkApp(None, store, **options)

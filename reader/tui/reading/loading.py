@@ -8,6 +8,7 @@ records the opening also waits for the first paint.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from reader.annotations.records import Anchoring, find_in_preview
 from reader.document.layout import Layout
 from reader.document.markdown import quick_title
 from reader.document.model import Document
+from reader.review.library import article_details
 from reader.sources.loader import ArticleSource
 from reader.sources.progressive import (
     locate,
@@ -136,11 +138,18 @@ class ArticleLoader:
         """Start-up work that can wait for the first screen: the library write, and
         the rest of the article (``source``) when a preview is showing."""
         screen = self._screen
+        new = screen.article_id is None
         self._record_opening()
         if source is not None:
             screen._load_whole(source, records)
-        elif screen.annotator is None:  # a new article: it has an id only now
-            screen.annotations.start(screen.view.document, records, None)
+        else:
+            self.details(screen.view.document)
+            if screen.annotator is None:  # a new article: it has an id only now
+                screen.annotations.start(screen.view.document, records, None)
+        if new and screen.article_id is not None:
+            from reader.tui.reading.relink_offer import RelinkOffer
+
+            RelinkOffer(screen).look()  # a moved and edited article it may be
 
     def whole_ready(self, document: Document, layout: Layout, words: int,
                     records: list[dict], anchoring: Anchoring | None) -> None:
@@ -162,3 +171,14 @@ class ArticleLoader:
             offset = document.sentence_starts[-1]
         view.replace_document(document, offset, layout)
         screen.annotations.start(document, records, anchoring)
+        self.details(document)
+
+    def details(self, document: Document) -> None:
+        """Keep what the library shows of the article (author, site, length); quietly
+        skipped when the library cannot take it."""
+        screen = self._screen
+        if screen.article_id is None or not document.complete:
+            return
+        # A convenience for the library's rows: reading goes on without it.
+        with contextlib.suppress(StoreError, ValueError):
+            screen.store.set_article_details(screen.article_id, article_details(document))

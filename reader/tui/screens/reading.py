@@ -30,6 +30,7 @@ from reader.store import StoreError
 from reader.tui.reading.annotating import AnnotationActions
 from reader.tui.reading.loading import ArticleLoader
 from reader.tui.reading.panels import PanelRoom
+from reader.tui.reading.reloading import ArticleReloader
 from reader.tui.widgets.annotation_panel import AnnotationPanel
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.key_footer import KeyFooter
@@ -65,6 +66,8 @@ class ReadingScreen(Screen[None]):
                 tooltip="Write a note on the highlight under the cursor (made if needed)"),
         Binding("P", "focus_panel", "Into panel", id="panel.focus",
                 tooltip="Move into the highlights panel, opening it (P again comes back)"),
+        Binding("L", "library", "Library", id="library.open", show=False,
+                tooltip="Back to the library (the reading position is saved)"),
         Binding("number_sign", "tags", "Tags", id="highlight.tags", show=False,
                 tooltip="Edit the tags of the highlight under the cursor"),
         Binding("x", "delete_highlight", "Delete", id="highlight.delete", show=False,
@@ -89,10 +92,14 @@ class ReadingScreen(Screen[None]):
         show_panel: bool = False,
         focus_highlight: str | None = None,
         returns: bool = False,
+        from_library: bool = False,
     ) -> None:
         super().__init__()
         self.focus_highlight = focus_highlight
-        self.returns = returns
+        # q goes back to the screen below (a review, the library); only over a
+        # review is the reading position left as it was.
+        self.returns = returns or from_library
+        self.from_library = from_library
         self.show_outline = show_outline
         self.show_panel = show_panel
         self.source = source
@@ -106,6 +113,7 @@ class ReadingScreen(Screen[None]):
         self.loader = ArticleLoader(self)
         self.annotations = AnnotationActions(self)
         self.panel_room = PanelRoom(self)
+        self.reloader = ArticleReloader(self)
 
     def compose(self) -> ComposeResult:
         self._view = ArticleView(reading_width=self._reading_width, id="article")
@@ -147,6 +155,7 @@ class ReadingScreen(Screen[None]):
         for warning in self.source.warnings:
             self.notify(warning, severity="warning", timeout=8)
         self.set_interval(STORE_POLL_SECONDS, self.annotations.poll)
+        self.reloader.start()
 
     @work(thread=True, exclusive=True, group="parse")
     def _load_whole(self, source: ArticleSource, records: list[dict]) -> None:
@@ -226,9 +235,12 @@ class ReadingScreen(Screen[None]):
 
     def save_position(self) -> None:
         """Write the reading position to the store (quietly skipped if it cannot)."""
-        if self.article_id is None or self.returns or not self.view.document.blocks:
+        if (self.article_id is None or (self.returns and not self.from_library)
+                or not self.view.document.blocks):
             return
-        position = position_of(self.view.document, self.view.cursor_offset)
+        # With how far it is read, for the library's progress bar.
+        position = position_of(self.view.document, self.view.cursor_offset) | {
+            "percent": self._percent_read()}
         if position == self._saved_position:
             return
         try:
@@ -239,6 +251,15 @@ class ReadingScreen(Screen[None]):
                 self._save_warned = True
                 self.notify(f"Could not save the reading position: {error}",
                             severity="warning", timeout=8)
+
+    def _percent_read(self) -> int:
+        """How far the cursor is, as the status line says it (for the library)."""
+        document, offset = self.view.document, self.view.cursor_offset
+        if document.complete and document.text:
+            span = self.view.cursor_span
+            return round(100 * (span[1] if span else offset) / len(document.text))
+        line = document.blocks[document.block_index_at(offset)].source_line
+        return round(100 * line / self._total_lines)
 
     def on_unmount(self) -> None:
         self.save_position()
@@ -339,6 +360,11 @@ class ReadingScreen(Screen[None]):
         remember = getattr(self.app, "remember", None)
         if remember is not None:
             remember(key, value)
+
+    def action_library(self) -> None:
+        from reader.tui.screens.library import go_to_library
+
+        go_to_library(self.app)
 
     def action_open_search(self) -> None:
         self.query_one(SearchBar).open()
