@@ -93,7 +93,7 @@ def _toml_value(value: Any) -> str:
 
 
 def _keys(keys) -> str:
-    from reader.tui.keymap import shown_keys
+    from reader.tui.keys import shown_keys
 
     return shown_keys(keys).replace(", ", ",")
 
@@ -101,7 +101,8 @@ def _keys(keys) -> str:
 def _report(settings: Settings) -> str:
     """The settings in effect, as TOML, each with where it comes from."""
     from reader.annotations.records import COLORS
-    from reader.tui.keymap import binding_infos, normalise_keys
+    from reader.tui.keymap import binding_infos
+    from reader.tui.keys import normalise_keys
 
     where = str(settings.path)
     if not settings.exists:

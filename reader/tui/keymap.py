@@ -13,8 +13,6 @@ did, or where it would take the key from another action.
 from __future__ import annotations
 
 import difflib
-import importlib
-import pkgutil
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,15 +21,14 @@ from functools import lru_cache
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.keys import Keys, _character_to_key, key_to_character
+from textual.keys import key_to_character
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
+from reader.tui.keys import KeymapProblem, check_keys, normalise_keys, shown_key
+
 #: Packages whose modules hold readmark's screens and widgets.
 TUI_PACKAGES = ("reader.tui", "reader.tui.screens", "reader.tui.widgets", "reader.tui.reading")
-MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
-_KEY_NAMES = frozenset(key.value for key in Keys if not key.value.startswith("<")) | frozenset(
-    _character_to_key(chr(code)) for code in range(33, 127))  # "slash", "number_sign", ...
 
 
 @dataclass(frozen=True)
@@ -42,30 +39,14 @@ class BindingInfo:
     keys: tuple[str, ...]
     action: str
     description: str
-    owner: str  # where it acts, for people: "the reading screen"
-
-
-def normalise_keys(keys: str) -> tuple[str, ...]:
-    """Keys as Textual compares them ("?" is "question_mark"), in the order given."""
-    return tuple(_character_to_key(key) if len(key) == 1 else key
-                 for key in (piece.strip() for piece in keys.split(",")) if key)
-
-
-def key_problem(key: str) -> str | None:
-    """Why ``key`` (one key, normalised) is not a key Textual can report, or None."""
-    *modifiers, base = key.split("+")
-    for modifier in modifiers:
-        if modifier not in MODIFIERS:
-            return f"{modifier!r} is not a modifier (use {', '.join(MODIFIERS[:4])})"
-    if not base:
-        return f"{key!r} has no key after the modifier"
-    if len(base) == 1 or base in _KEY_NAMES or key_to_character(base) is not None:
-        return None
-    return f"{base!r} is not a key name (such as y, Y, ctrl+y, f2, space, enter, question_mark)"
+    owner: str  # where it acts, for people: "on the reading screen"
 
 
 # ------------------------------------------------------------------- discovery
 def _modules() -> list[object]:
+    import importlib
+    import pkgutil
+
     modules = []
     for package_name in TUI_PACKAGES:
         package = importlib.import_module(package_name)
@@ -174,23 +155,6 @@ def binding_infos() -> tuple[BindingInfo, ...]:
 
 
 # --------------------------------------------------------------------- checks
-@dataclass(frozen=True)
-class KeymapProblem:
-    binding_id: str
-    problem: str
-
-
-def check_keys(keymap: Mapping[str, str]) -> list[KeymapProblem]:
-    """Keys that are not keys (a cheap check, for before the first screen)."""
-    problems = []
-    for binding_id, keys in keymap.items():
-        bad = next((problem for problem in map(key_problem, normalise_keys(keys)) if problem),
-                   None)
-        if bad:
-            problems.append(KeymapProblem(binding_id, f'"{binding_id}" = "{keys}": {bad}'))
-    return problems
-
-
 def check_keymap(keymap: Mapping[str, str]) -> list[KeymapProblem]:
     """What is wrong with ``keymap`` (binding id -> keys): unknown ids, keys that are
     not keys, and keys that clash on some screen. Empty when all is well.
@@ -271,7 +235,7 @@ def _chain_problems(chain: tuple[_Node, ...], keymap: Mapping[str, tuple[str, ..
                 won = _winner(chain, key, keymap)
                 if won is None:
                     yield KeymapProblem(binding.id, f'"{binding.id}" = "{written[binding.id]}":'
-                                        f" {_shown_key(key)} would be typed into the text "
+                                        f" {shown_key(key)} would be typed into the text "
                                         f"box {node_name(chain)}")
                     break
                 other, where = won
@@ -312,26 +276,10 @@ def _taken(chain: tuple[_Node, ...], key: str, binding: Binding,
 def _clash(binding_id: str, written: str, key: str, other: Binding, where: _Node) -> str:
     what = other.description or other.action
     name = f" ({other.id})" if other.id else ""
-    return (f'"{binding_id}" = "{written}": {_shown_key(key)} already does {what}{name} '
+    return (f'"{binding_id}" = "{written}": {shown_key(key)} already does {what}{name} '
             f"{owner_name(where.cls)}")
 
 
 def node_name(chain: tuple[_Node, ...]) -> str:
     screen = next((node.cls for node in chain if issubclass(node.cls, Screen)), None)
     return owner_name(screen) if screen is not None else ""
-
-
-_SHOWN = {"question_mark": "?", "space": "space"}
-
-
-def _shown_key(key: str) -> str:
-    character = key_to_character(key) if "+" not in key else None
-    if (character is not None and character.isprintable() and character != " "
-            and (len(key) == 1 or _character_to_key(character) == key)):
-        return character
-    return _SHOWN.get(key, key)
-
-
-def shown_keys(keys: Iterable[str]) -> str:
-    """Keys as a person reads them: "?" rather than "question_mark"."""
-    return ", ".join(_shown_key(key) for key in keys)

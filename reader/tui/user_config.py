@@ -21,7 +21,7 @@ def quick_problem(settings: Settings) -> ConfigError | None:
         return settings.error(("theme",), f'theme "{settings.theme}" is not a theme; choose '
                               f"one of {', '.join(theme_names())}")
     if settings.keymap:
-        from reader.tui.keymap import check_keys
+        from reader.tui.keys import check_keys
 
         problems = check_keys(settings.keymap)
         if problems:
@@ -98,7 +98,7 @@ class AppConfig:
         #: Binding id -> keys, as Textual compares them.
         self.keymap: dict[str, str] = {}
         if self.settings.keymap:
-            from reader.tui.keymap import normalise_keys
+            from reader.tui.keys import normalise_keys
 
             self.keymap = {binding_id: ",".join(normalise_keys(keys))
                            for binding_id, keys in self.settings.keymap.items()}

@@ -9,7 +9,8 @@ import pytest
 
 from reader.config import parse_config_text
 from reader.tui import keymap
-from reader.tui.keymap import binding_infos, check_keymap, key_problem, normalise_keys
+from reader.tui.keymap import binding_infos, check_keymap
+from reader.tui.keys import key_problem, normalise_keys
 from reader.tui.user_config import full_problem, startup_settings
 
 
