@@ -53,7 +53,7 @@ def export_parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         help="markdown, json, csv or anki (an .apkg package; default: from the -o file's "
-        "extension, else markdown)",
+        "extension, else the config file's export.format, else markdown)",
     )
     parser.add_argument(
         "--template",
@@ -140,12 +140,13 @@ class _Job:
     document: Document | None = None
 
 
-def _format(args: argparse.Namespace) -> str:
+def _format(args: argparse.Namespace, default: str = "markdown") -> str:
     if args.format:
         return args.format
     suffix = Path(args.output or "").suffix.lower()
-    known = {".json": "json", ".jsonld": "json", ".csv": "csv", ".apkg": "anki"}
-    return known.get(suffix, "markdown")
+    known = {".json": "json", ".jsonld": "json", ".csv": "csv", ".apkg": "anki",
+             ".md": "markdown", ".markdown": "markdown"}
+    return known.get(suffix, default)
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -155,7 +156,14 @@ def export_command(args: argparse.Namespace) -> int:
 
         _stdout(DEFAULT_TEMPLATE.read_text(encoding="utf-8"))
         return 0
-    fmt = _format(args)
+    from reader.cli.config import checked_settings
+
+    settings = checked_settings()  # the config file's defaults; a problem in it: exit 2
+    fmt = _format(args, settings.export_format or "markdown")
+    if args.template is None and fmt == "markdown" and settings.export_template is not None:
+        args.template = str(settings.export_template)
+    if args.all and not args.output and settings.export_folder is not None:
+        args.output = str(settings.export_folder)
     exported = None if args.no_timestamp else _now()
     template = _template(args, fmt)
     if args.all:

@@ -194,3 +194,49 @@ def test_bash_completes_commands_options_and_titles(library, tmp_path):
     assert _bash_complete(["export", "hol"], library, work) == ["hollow.md"]
     # An argument that is only a file gets files, not titles.
     assert _bash_complete(["outline", "Ho"], library, work) == []
+
+
+# ------------------------------------------------------------- export defaults
+@pytest.fixture
+def highlighted(article_path, tmp_path) -> Path:
+    db = tmp_path / "export.json"
+    result = run("highlight", str(article_path), "--quote", "sets the scene", "--note",
+                 "Why here?", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_export_takes_its_format_from_the_file_unless_told(config, highlighted, article_path,
+                                                           tmp_path):
+    config.parent.mkdir()
+    config.write_text('[export]\nformat = "csv"\n', encoding="utf-8")
+    shown = run("export", str(article_path), "--db", str(highlighted))
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("Highlight,Title,Author,URL,Note,Location,Date")
+    told = run("export", str(article_path), "--format", "json", "--db", str(highlighted))
+    assert '"type": "AnnotationCollection"' in told.stdout
+    by_name = run("export", str(article_path), "-o", str(tmp_path / "notes.md"), "--db",
+                  str(highlighted))
+    assert by_name.returncode == 0, by_name.stderr
+    assert (tmp_path / "notes.md").read_text(encoding="utf-8").startswith("---\n")
+
+
+def test_export_all_goes_to_the_files_folder_with_its_template(config, highlighted, tmp_path):
+    config.parent.mkdir()
+    (config.parent / "mine.md.j2").write_text(
+        "{% macro highlight(h, page) -%}\n- {{ h.text | md_inline }} (mine)\n"
+        "{%- endmacro %}\n", encoding="utf-8")
+    config.write_text('[export]\nfolder = "out"\ntemplate = "mine.md.j2"\n', encoding="utf-8")
+    result = run("export", "--all", "--db", str(highlighted))
+    assert result.returncode == 0, result.stderr
+    (written,) = (config.parent / "out").iterdir()
+    assert "- sets the scene (mine)" in written.read_text(encoding="utf-8")
+
+
+def test_export_refuses_a_bad_file_in_one_line(config, highlighted, article_path):
+    config.parent.mkdir()
+    config.write_text('[export]\nformat = "docx"\n', encoding="utf-8")
+    result = run("export", str(article_path), "--db", str(highlighted))
+    assert result.returncode == 2
+    assert result.stderr == (f"readmark: {config}, line 2: export.format must be one of "
+                             'markdown, json, csv, not "docx"\n')
