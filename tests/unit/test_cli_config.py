@@ -240,3 +240,30 @@ def test_export_refuses_a_bad_file_in_one_line(config, highlighted, article_path
     assert result.returncode == 2
     assert result.stderr == (f"readmark: {config}, line 2: export.format must be one of "
                              'markdown, json, csv, not "docx"\n')
+
+
+def test_review_takes_new_and_retention_from_the_file(config, highlighted, monkeypatch):
+    from reader.cli.main import main
+
+    config.parent.mkdir()
+    config.write_text("[review]\nnew = 2\nretention = 0.8\n", encoding="utf-8")
+    started: dict = {}
+
+    class FakeApp:
+        return_code = 0
+
+        def run(self) -> None:
+            started["ran"] = True
+
+    def fake_make_review_app(store, **options):
+        started.update(options)
+        return FakeApp()
+
+    monkeypatch.setattr("reader.tui.app.make_review_app", fake_make_review_app)
+    monkeypatch.setattr("reader.cli.review.on_terminal", lambda: True)
+    assert main(["review", "--db", str(highlighted)]) == 0
+    assert (started["new"], started["desired_retention"]) == (2, 0.8)
+    assert started["session"].desired_retention == 0.8
+    started.clear()
+    assert main(["review", "--db", str(highlighted), "--new", "7", "--retention", "0.9"]) == 0
+    assert (started["new"], started["desired_retention"]) == (7, 0.9)  # the options win

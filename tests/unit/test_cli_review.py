@@ -115,6 +115,9 @@ def test_review_starts_the_app_with_its_options(library, db: Path, monkeypatch):
     assert main(["review", str(path), "--db", str(db), "--limit", "5", "--tag", "#idea",
                  "--new", "3", "--retention", "0.85"]) == 0
     session = started.pop("session")  # made to look first, handed over (read once)
+    settings = started.pop("settings")  # the config file's (none here: the defaults)
+    assert (settings.exists, settings.review_new, started.pop("config_message")) == (
+        False, None, None)
     assert started == {"article_id": article_id, "limit": 5, "tag": "#idea", "new": 3,
                        "desired_retention": 0.85, "ran": True}
     assert (session.article_id, session.tag, session.new_limit) == (article_id, "idea", 3)
