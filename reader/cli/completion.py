@@ -206,7 +206,7 @@ _readmark() {{
         word=${{word#[\\"\\']}}
         while IFS= read -r title; do
             COMPREPLY+=("$title")
-        done < <("${{COMP_WORDS[0]}}" completion --articles "$word" ${{db:+--db "$db"}} 2>/dev/null)
+        done < <("${{COMP_WORDS[0]}}" completion --articles="$word" ${{db:+--db "$db"}} 2>/dev/null)
     fi
     if [[ $what == titles || $what == files ]]; then
         local IFS=$'\\n'
@@ -253,7 +253,7 @@ _readmark() {{
 {positional_cases}
   esac
   if [[ $what == titles ]]; then
-    titles=("${{(@f)$(${{words[1]}} completion --articles "${{words[CURRENT]}}" \\
+    titles=("${{(@f)$(${{words[1]}} completion --articles="${{words[CURRENT]}}" \\
       ${{db:+--db "$db"}} 2>/dev/null)}}")
     (( ${{#titles}} )) && [[ -n ${{titles[1]}} ]] && compadd -- "${{titles[@]}}"
   fi
@@ -292,7 +292,7 @@ def _fish(cmds: list[Command]) -> str:
             lines.append(f"complete -c readmark -n {condition} {flags}{extra}")
         if command.positional == "titles":
             lines.append(f"complete -c readmark -n {condition} -a "
-                         "'(readmark completion --articles (commandline -ct))'")
+                         "'(readmark completion --articles=(commandline -ct) 2>/dev/null)'")
         if command.positional in ("titles", "files"):
             lines.append(f"complete -c readmark -n {condition} -F")
     return "\n".join(lines) + "\n"

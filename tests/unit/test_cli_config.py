@@ -153,6 +153,8 @@ def test_titles_for_an_article_argument_come_from_the_library(library):
     result = run("completion", "--articles", "how", "--db", str(library))
     assert result.stdout.splitlines() == ["How Lighthouses Paid", "How Memory Consolidates"]
     assert run("completion", "--articles", "", "--db", str(library)).stdout.count("\n") == 4
+    dashed = run("completion", "--articles=--fo", "--db", str(library))  # an option typed
+    assert (dashed.returncode, dashed.stdout, dashed.stderr) == (0, "", "")
 
 
 def _bash_complete(words: list[str], library: Path, cwd: Path) -> list[str]:
