@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -121,6 +120,8 @@ def write_snapshot(path: Path, text: str) -> None:
     Raises:
         OSError: The folder or the file could not be written.
     """
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
