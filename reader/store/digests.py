@@ -51,7 +51,9 @@ class Digests:
         #: kind -> (version, article id -> (signature, digest)), as last read or made.
         self._memo: dict[str, tuple[int, dict[str, tuple[Signature, Any]]]] = {}
 
-    def digests(self, kind: str, version: int, make: Digester) -> dict[str, Any]:
+    def digests(
+        self, kind: str, version: int, make: Digester, *, cached_only: bool = False
+    ) -> dict[str, Any] | None:
         """The digest of every article that has an annotation file.
 
         Args:
@@ -60,6 +62,8 @@ class Digests:
             make: Called for each file that changed since its digest was made, with
                 the annotations the store hands out (damaged records left out)
                 and their cards. Its result must be JSON-able.
+            cached_only: Return None rather than read any file (for a caller that
+                would rather read them in a worker than make its user wait).
 
         Returns:
             Article id -> digest. Articles without highlights may be missing.
@@ -94,6 +98,8 @@ class Digests:
                 if hit is not None and hit[0] == sig:
                     result[aid] = hit[1]
                     continue
+                if cached_only:
+                    return None
                 contents = self._contents(aid)
                 if contents is None:
                     continue

@@ -307,6 +307,9 @@ class Store:
         """Move annotations (with cards and review log) into another article."""
         return self._shelf.move_annotations(records, article_id)
 
-    def digests(self, kind: str, version: int, make: Digester) -> dict[str, Any]:
-        """Per-article digests, made again only for files that changed (read-only values)."""
-        return self._digests.digests(kind, version, make)
+    def digests(
+        self, kind: str, version: int, make: Digester, *, cached_only: bool = False
+    ) -> dict[str, Any] | None:
+        """Per-article digests, made again only for files that changed (read-only values);
+        with ``cached_only``, None instead of reading any file."""
+        return self._digests.digests(kind, version, make, cached_only=cached_only)

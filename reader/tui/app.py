@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -13,11 +14,10 @@ from reader.sources.shipped import styles_dir
 from reader.store import StoreError
 from reader.tui.commands import ReadmarkCommands
 from reader.tui.screens.help import HelpScreen, describe_bindings
-from reader.tui.screens.reading import ReadingScreen
 from reader.tui.user_config import AppConfig
-from reader.tui.widgets.annotation_panel import AnnotationPanel
-from reader.tui.widgets.article_view import ArticleView
-from reader.tui.widgets.search_bar import SearchBar
+
+if TYPE_CHECKING:
+    from reader.tui.screens.reading import ReadingScreen
 
 #: The app's CSS class for each colour system Rich can write with (``Console.color_system``).
 #: ``None`` (a terminal Rich thinks has no colour) is drawn in truecolor by Textual.
@@ -149,6 +149,9 @@ class ReadmarkApp(App[None]):
             from_library: Opened from the library: ``q`` goes back to it (the position
                 is saved as usual).
         """
+        # Imported when first needed: the library opens without the reader's modules.
+        from reader.tui.screens.reading import ReadingScreen
+
         return ReadingScreen(source, self.store, reading_width=self.reading_width,
                              show_outline=self.show_outline, show_panel=self.show_panel,
                              focus_highlight=focus_highlight, returns=returns,
@@ -180,6 +183,11 @@ class ReadmarkApp(App[None]):
                 ("Application", describe_bindings(self.BINDINGS)),
             ]))
             return
+        from reader.tui.screens.reading import ReadingScreen
+        from reader.tui.widgets.annotation_panel import AnnotationPanel
+        from reader.tui.widgets.article_view import ArticleView
+        from reader.tui.widgets.search_bar import SearchBar
+
         groups = [
             ("Reading", describe_bindings(ArticleView.BINDINGS)),
             ("Panels, search and highlights", [*describe_bindings(ReadingScreen.BINDINGS),

@@ -14,7 +14,7 @@ from reader.tui.screens.library import LibraryScreen
 from reader.tui.screens.reading import ReadingScreen
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.library_table import LibraryTable
-from tests.ui.library_support import LIGHTHOUSES, build_library, screen_text
+from tests.ui.library_support import build_library, screen_text
 
 SIZE = (110, 24)
 
@@ -209,10 +209,6 @@ def test_snapshot_library(snap_compare, library):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(100, 14), run_before=run_before)
-
-
-def test_the_lighthouse_article_is_long_enough_to_scroll():
-    assert LIGHTHOUSES.count("\n") > 40
 
 
 async def test_opening_keeps_the_reading_view_fast_path(library):

@@ -173,8 +173,11 @@ def test_digests_are_remade_only_for_files_that_changed(store: Store, db: Path):
     assert sorted(made) == sorted([a["id"], b["id"]])
     made.clear()
     store.add_annotation(annotation(b["id"], "gamma"))
+    assert store.digests("counts-test", 1, count, cached_only=True) is None  # b changed
+    assert made == []
     assert store.digests("counts-test", 1, count)[b["id"]] == [2, 0, 0]
     assert made == [b["id"]]
+    assert store.digests("counts-test", 1, count, cached_only=True)[b["id"]] == [2, 0, 0]
     # A new process reads them from the cache file: nothing is made again.
     made.clear()
     with Store(db) as other:

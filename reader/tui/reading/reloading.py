@@ -30,11 +30,11 @@ from reader.tui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from reader.tui.screens.reading import ReadingScreen
 
-#: How often the file is looked at.
-POLL_SECONDS = 0.25
+#: How often the file is looked at (a stat: nothing is read until it changes).
+POLL_SECONDS = 0.1
 #: A file changed more recently than this may still be being written: it is read
 #: when it has not changed between two looks, or once it is this old.
-SETTLE_SECONDS = 0.2
+SETTLE_SECONDS = 0.1
 #: How long the file may be missing (an editor's save) before the reader is told.
 MISSING_SECONDS = 3.0
 
@@ -132,6 +132,7 @@ class ArticleReloader:
         except StoreError:
             records = []
         anchoring = anchor_records(document, records)
+        self._record(source, document)  # the library's entry: new fingerprint, same id
         if anchoring.changes and screen.article_id and not screen.store.read_only_reason:
             # Saved here, off the screen's thread (a bulk change makes a backup first).
             try:
@@ -160,6 +161,8 @@ class ArticleReloader:
                layout: Layout, records: list[dict], anchoring: Anchoring) -> None:
         """Show the new version in place of the old, on the same sentence."""
         screen = self._screen
+        if not screen.is_attached:  # closed meanwhile
+            return
         view = screen.view
         self._shown, self._busy = signature, False
         old = view.document
@@ -183,7 +186,6 @@ class ArticleReloader:
             screen.annotations.guarded(annotator.anchor, document, records, anchoring)
             screen.annotations.show()
             detached = {h.id for h in annotator.highlights if h.detached}
-        self._record(source, document)
         lost = len(detached - detached_before)
         found = len(detached_before - detached)
         message = "Reloaded: the file changed on disk."

@@ -8,13 +8,11 @@ store's digests and indexed by a worker, so the screen shows at once.
 
 from __future__ import annotations
 
-import time
-
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from reader.annotations.search import HighlightIndex
 from reader.document.inert import inert
@@ -23,6 +21,7 @@ from reader.store import StoreError
 from reader.tui.screens import library_data as data
 from reader.tui.screens.help import describe_bindings
 from reader.tui.widgets.highlights_table import HighlightsTable
+from reader.tui.widgets.info_line import InfoLine
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.row_table import RowTable
 
@@ -49,11 +48,9 @@ class AllHighlightsScreen(Screen[None]):
         self.store = store
         self._articles = articles
         self.index: HighlightIndex | None = None
-        #: Seconds each filtering took (the index's search and the table's update).
-        self.filter_times: list[float] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("Highlights  loading…", id="highlights-status", markup=False)
+        yield InfoLine("Highlights  loading…", id="highlights-status")
         yield Input(placeholder="filter: words  c:colour  #tag  in:article  has:note",
                     id="highlights-filter")
         yield HighlightsTable(id="highlights-table")
@@ -89,12 +86,12 @@ class AllHighlightsScreen(Screen[None]):
     def _loaded(self, index: HighlightIndex, articles: int) -> None:
         self.index = index
         self._articles_count = articles
-        self._apply(self.filter_box.value)
+        self.apply_filter(self.filter_box.value)
 
-    def _apply(self, query: str) -> None:
+    def apply_filter(self, query: str) -> None:
+        """Show the highlights matching ``query`` (what each keystroke in the filter does)."""
         if self.index is None:
             return
-        started = time.perf_counter()
         found = self.index.search(query)
         total = len(self.index)
         if not total:
@@ -102,18 +99,17 @@ class AllHighlightsScreen(Screen[None]):
         else:
             empty = "No highlight matches the filter."
         self.table.show(self.index, found, empty=empty)
-        self.filter_times.append(time.perf_counter() - started)
         articles = getattr(self, "_articles_count", 0)
         if query.strip():
             status = f"{len(found):,} of {total:,} highlights match “{inert(query.strip())}”"
         else:
             status = f"{total:,} highlight{'s' if total != 1 else ''} in {articles:,} " \
                      f"article{'s' if articles != 1 else ''}, newest first"
-        self.query_one("#highlights-status", Static).update("Highlights  " + status)
+        self.query_one("#highlights-status", InfoLine).text = "Highlights  " + status
 
     @on(Input.Changed, "#highlights-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply(event.value)
+        self.apply_filter(event.value)
 
     @on(Input.Submitted, "#highlights-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:

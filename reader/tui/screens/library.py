@@ -16,7 +16,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from reader.document.inert import inert
 from reader.review.library import SORTS, LibraryRow, filter_rows, sort_rows, total_due
@@ -25,6 +25,7 @@ from reader.store import StoreError
 from reader.tui.screens import library_data as data
 from reader.tui.screens.help import describe_bindings
 from reader.tui.startup import resume_collection
+from reader.tui.widgets.info_line import InfoLine
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.library_table import LibraryTable
 from reader.tui.widgets.row_table import RowTable
@@ -77,7 +78,7 @@ class LibraryScreen(Screen[None]):
         self.counted = False
 
     def compose(self) -> ComposeResult:
-        yield Static("Library", id="library-status", markup=False)
+        yield InfoLine("Library", id="library-status")
         yield LibraryTable(id="library-table")
         box = Input(placeholder="filter: words of the title, author, site or file",
                     id="library-filter")
@@ -118,15 +119,22 @@ class LibraryScreen(Screen[None]):
         """Read the articles again (quick), then their counts (a worker)."""
         try:
             self._articles, self._positions = data.articles_and_positions(self.store)
+            # Counted at once when every file's digest is cached (a few milliseconds),
+            # else in a worker while the rows show without their counts.
+            digests = data.library_digests(self.store, cached_only=True)
         except StoreError as error:
             self.notify(str(error), severity="error", timeout=10)
+            digests = None
+        if digests is not None:
+            self._counted(digests, keep)
+            return
         self._show(keep)
         self._count(keep)
 
     @work(thread=True, exclusive=True, group="library-counts")
     def _count(self, keep: str | None) -> None:
         try:
-            digests = data.library_digests(self.store)
+            digests = data.library_digests(self.store) or {}
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
             return
@@ -165,7 +173,7 @@ class LibraryScreen(Screen[None]):
         if archived:
             parts.append(f"{archived} archived{' (shown)' if self.show_archived else ''}")
         parts.append(f"by {SORTS[self.order]}")
-        self.query_one("#library-status", Static).update("Library  " + " · ".join(parts))
+        self.query_one("#library-status", InfoLine).text = "Library  " + " · ".join(parts)
 
     # --------------------------------------------------------------- filtering
     def action_filter(self) -> None:

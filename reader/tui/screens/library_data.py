@@ -34,14 +34,16 @@ def articles_and_positions(store) -> tuple[list[dict[str, Any]], dict[str, dict[
     return store.articles(), store.positions()
 
 
-def library_digests(store) -> dict[str, Any]:
-    """The counts and due times of every article (only changed files are read)."""
-    return store.digests(LIBRARY_DIGEST, LIBRARY_DIGEST_VERSION, library_digest)
+def library_digests(store, *, cached_only: bool = False) -> dict[str, Any] | None:
+    """The counts and due times of every article (only changed files are read; with
+    ``cached_only``, None when any would be)."""
+    return store.digests(LIBRARY_DIGEST, LIBRARY_DIGEST_VERSION, library_digest,
+                         cached_only=cached_only)
 
 
 def search_digests_of(store) -> dict[str, Any]:
     """What the highlights screen searches, for every article."""
-    return store.digests(SEARCH_DIGEST, SEARCH_DIGEST_VERSION, search_digest)
+    return store.digests(SEARCH_DIGEST, SEARCH_DIGEST_VERSION, search_digest) or {}
 
 
 def rows_of(articles, positions, digests, now: datetime) -> list[LibraryRow]:
@@ -54,7 +56,7 @@ def seed_sample(store) -> str | None:
     Only once: a library that ever had it (or had anything) does not get it again,
     so removing the sample is for good.
     """
-    if store.get_setting(SEEDED, False):
+    if getattr(store, "read_only_reason", None) or store.get_setting(SEEDED, False):
         return None
     added = None
     if not store.articles():

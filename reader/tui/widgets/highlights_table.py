@@ -56,9 +56,12 @@ class HighlightsTable(RowTable):
     def show(self, index: HighlightIndex, found: list[int], *, empty: str = "") -> None:
         """Show the highlights at ``found`` positions of ``index``; the cursor goes back
         to the first."""
+        if index is not self.index:
+            self.redraw()  # other highlights at the same positions
         self.index = index
         self.found = found
-        self.set_rows(len(found), self._draw, self._header, cursor=0, empty=empty)
+        self.set_rows(len(found), self._draw, self._header, cursor=0, empty=empty,
+                      key=found.__getitem__)
 
     @property
     def current(self) -> Hit | None:

@@ -8,7 +8,7 @@ a new filter costs the same whatever the number of rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from rich.style import Style
 from rich.text import Text
@@ -25,6 +25,8 @@ from textual.strip import Strip
 RenderRow = Callable[[int, int], Text]
 #: Draws the header at ``width`` cells.
 RenderHeader = Callable[[int], Text]
+#: What row ``index`` shows, for the drawn lines kept from one set of rows to the next.
+RowKey = Callable[[int], Hashable]
 
 
 class RowTable(ScrollView, can_focus=True):
@@ -70,7 +72,8 @@ class RowTable(ScrollView, can_focus=True):
         self._render_header: RenderHeader = lambda width: Text()
         self._empty = ""
         self._hover = -1
-        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(256)
+        self._key: RowKey | None = None
+        self._cache: LRUCache[tuple[Hashable, int, bool, bool], Strip] = LRUCache(512)
 
     # ------------------------------------------------------------------ rows
     def set_rows(
@@ -81,17 +84,24 @@ class RowTable(ScrollView, can_focus=True):
         *,
         cursor: int | None = None,
         empty: str = "",
+        key: RowKey | None = None,
     ) -> None:
         """Show ``count`` rows drawn by ``render_row``; the cursor goes to ``cursor``
         (kept where it was, within the new count, when None). ``empty`` is said when
-        there are no rows."""
+        there are no rows. With ``key`` (what a row shows, e.g. the position of a
+        highlight), lines drawn before for the same key are used again, so a filter
+        that keeps the top rows draws only the new ones."""
         self._count = max(0, count)
         self._render_row = render_row
         self._render_header = render_header
         self._empty = empty
         self._hover = -1
-        self._cache.clear()
-        self.virtual_size = Size(self._width(), self._count + 1)
+        if key is None or self._key is None:
+            self._cache.clear()
+        self._key = key
+        size = Size(self._width(), self._count + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
         wanted = self.cursor if cursor is None else cursor
         self.set_reactive(RowTable.cursor, max(0, min(wanted, self._count - 1)))
         self.scroll_to_cursor()
@@ -220,7 +230,8 @@ class RowTable(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         if not 0 <= row < self._count:
             return Strip.blank(width, self.rich_style)
-        key = (row, width, row == self.cursor, row == self._hover)
+        key = (row if self._key is None else self._key(row), width, row == self.cursor,
+               row == self._hover)
         strip = self._cache.get(key)
         if strip is None:
             style = Style()
