@@ -202,6 +202,33 @@ async def test_the_first_run_gets_the_sample_once(tmp_path: Path):
         store.close()
 
 
+async def test_r_reviews_the_cards_due_and_the_help_lists_the_library_keys(library):
+    from reader.tui.screens.help import HelpScreen
+    from reader.tui.screens.review import ReviewScreen
+
+    app = make_library_app(library.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        groups = dict(app.screen._groups)
+        assert list(groups) == ["Library", "Application"]
+        assert ("R", "Tell where the article's file is now (moved or renamed)") in \
+            groups["Library"]
+        assert ("D", "Remove the article and its highlights (they go to a backup)") in \
+            groups["Library"]
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.session is not None and app.screen.session.total == 3  # due only
+        await pilot.press("q", "q")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+
+
 def test_snapshot_library(snap_compare, library):
     app = make_library_app(library.store)
 
