@@ -104,9 +104,13 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def from_record(record: dict[str, Any], start: int, end: int, method: str) -> Highlight:
-    """A Highlight at (start, end) — (-1, -1) when detached — from a stored record."""
-    _, quote = parse_selectors(_selector_list(record))
+def from_record(
+    record: dict[str, Any], start: int, end: int, method: str, quote: TextQuote | None = None
+) -> Highlight:
+    """A Highlight at (start, end) — (-1, -1) when detached — from a stored record
+    (``quote``: its quote, when the caller has read it from the selectors already)."""
+    if quote is None:
+        _, quote = parse_selectors(_selector_list(record))
     if quote is None:
         quote = TextQuote("")
     return Highlight(
@@ -170,26 +174,32 @@ def anchor_records(document: Document, records: Sequence[dict[str, Any]]) -> Anc
         items.append((position, quote or TextQuote("")))
     anchors = anchor_all(text, items)
     result = Anchoring()
+    paths: dict[int | None, list[str]] = {}  # section -> its path (many share one)
     for record, (position, quote), found in zip(records, items, anchors):
         record_id = str(record.get("id", ""))
         if found is None or not quote.exact:
-            result.highlights.append(from_record(record, -1, -1, "detached"))
+            result.highlights.append(from_record(record, -1, -1, "detached", quote))
             if not record.get("detached"):
                 result.changes[record_id] = {"detached": True}
             continue
         # The quote and the section are those of the text now (an edit may change
         # either without moving the highlight).
-        section = document.section_path(found.start)
+        where = document.section_index_at(found.start)
+        section = paths.get(where)
+        if section is None:
+            section = paths[where] = document.section_path(found.start)
         if ((found.start, found.end) != position or record.get("detached")
                 or quote.exact != text[found.start : found.end]
                 or list(_texts(record.get("section"))) != section):
+            fresh = selectors(text, found.start, found.end)
             result.changes[record_id] = {
-                "target": {"selector": selectors(text, found.start, found.end)},
-                "section": section,
+                "target": {"selector": fresh},
+                "section": list(section),
                 "detached": False,
             }
             record = {**record, **result.changes[record_id]}
-        result.highlights.append(from_record(record, found.start, found.end, found.method))
+            quote = TextQuote(fresh[1]["exact"], fresh[1]["prefix"], fresh[1]["suffix"])
+        result.highlights.append(from_record(record, found.start, found.end, found.method, quote))
     return result
 
 

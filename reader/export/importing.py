@@ -361,6 +361,6 @@ def import_records(
             record["detached"] = True
             continue
         record["target"] = {"selector": selectors(document.text, highlight.start, highlight.end)}
-        record["section"] = document.section_path(highlight.start)
+        record["section"] = list(highlight.section)  # anchoring found it already
         record["detached"] = False
     return records

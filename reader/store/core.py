@@ -437,7 +437,9 @@ class StoreCore:
         if record is not None and f.storage.table(_RECORD).get(article_id) != record:
             _put(f.db.table(_RECORD), article_id, record)
 
-    def write_tables(self, f: _ArticleFile, changes: Mapping[str, Mapping[str, Any]]) -> None:
+    def write_tables(
+        self, f: _ArticleFile, changes: Mapping[str, Mapping[str, Any]], *, detach: bool = False
+    ) -> None:
         """Apply document changes to several tables of one file in a single atomic write.
 
         ``changes`` maps table name -> document id -> new document (None removes
@@ -452,4 +454,4 @@ class StoreCore:
                 else:
                     table[key] = doc
             data[name] = table
-        f.storage.write(data)
+        f.storage.write(data, detach=detach)

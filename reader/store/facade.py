@@ -11,7 +11,7 @@ The full description of each method is with the part that implements it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +198,13 @@ class Store:
     def add_annotation(self, annotation: Mapping[str, Any]) -> dict[str, Any]:
         """Store a new annotation (a given ``id`` is kept, e.g. to undo a delete)."""
         return self._highlights.add_annotation(annotation)
+
+    def add_annotations(
+        self, article_id: str, annotations: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Store many new annotations of one article in one write (all or none); those
+        whose id is already there are left out. Returns the ones stored."""
+        return self._highlights.add_annotations(article_id, annotations)
 
     def update_annotation(self, annotation_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Change some fields of an annotation; ``modified`` is set to now."""

@@ -343,15 +343,24 @@ class _AtomicJSONStorage(Storage):
             self.load()
         return self._data
 
-    def write(self, data: dict[str, Any]) -> None:
+    def write(self, data: dict[str, Any], *, detach: bool = False) -> None:
+        """Replace the file with ``data`` (TinyDB's interface).
+
+        Args:
+            data: The whole contents.
+            detach: Do not keep ``data`` as the cached contents (the next read
+                parses the file again), so that nothing the caller holds is ever
+                shared with the cache: for a bulk write of thousands of records,
+                far cheaper than copying them first.
+        """
         # TinyDB may already have changed the cached documents in place: if the
         # write does not happen, forget the cache so the next read uses the disk.
         if self.read_only:
             self.invalidate()
             raise StoreReadOnly(self.read_only)
         if self.path is None:
-            self._data, self._loaded = data, True
-            return
+            self._data, self._loaded = (json.loads(_dumps(data)) if detach else data), True
+            return  # in memory only: there is no file to read it back from
         if self.generations:
             data = with_next_generation(data)
         try:
@@ -379,6 +388,8 @@ class _AtomicJSONStorage(Storage):
                 self._on_write()
         self._data, self._sig, self._loaded, self.stale = data, _signature(self.path), True, False
         self._loaded_at = self._clock()
+        if detach:
+            self.invalidate()
 
     # -- helpers for the Store
     @property

@@ -14,7 +14,6 @@ fine: records from older versions and other W3C tools carry fewer fields.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["annotation_problem", "kind_of"]
@@ -50,7 +49,7 @@ def annotation_problem(key: str, doc: Any) -> str | None:
         key: Its key in the file's table (the store's id for it).
         doc: The stored record.
     """
-    if not isinstance(doc, Mapping):
+    if not isinstance(doc, dict):
         return f"it is {kind_of(doc)}, not an object"
     if "id" not in doc:
         return "it has no id"
@@ -78,9 +77,9 @@ def annotation_problem(key: str, doc: Any) -> str | None:
         return f"its detached is {kind_of(detached)}, not true or false"
     target = doc.get("target")
     if target is not None:
-        if not isinstance(target, Mapping):
+        if not isinstance(target, dict):
             return f"its target is {kind_of(target)}, not an object"
         selector = target.get("selector")
-        if selector is not None and not isinstance(selector, (list, Mapping)):
+        if selector is not None and not isinstance(selector, (list, dict)):
             return f"its selector is {kind_of(selector)}, not a list"
     return None
