@@ -33,6 +33,11 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _REFERENCE = re.compile(
     r"^ {0,3}\[([^\[\]^][^\[\]]*)\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE
 )
+#: A whole link reference definition on one line (no title on the next line).
+_ONE_LINE_REFERENCE = re.compile(
+    r"\[[^\[\]^][^\[\]]*\]:[ \t]*(<[^>\n]*>|\S+)"
+    r"([ \t]+(\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*\r?\n?$"
+)
 _FRONT_MATTER_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
 _ATX_H1 = re.compile(r"^ {0,3}# +(.+?)(?: +#+)? *$", re.MULTILINE)
 
@@ -73,6 +78,9 @@ def split_chunks(source: str, size: int = CHUNK_SIZE) -> list[Chunk]:
     chunk_line = 0
     fence: str | None = None
     previous_blank = False
+    # In a run of one-line link reference definitions that began after a blank line:
+    # a cut may go between two of them (50,000 in a row made one huge chunk).
+    in_definitions = False
     offset = 0
     in_front_matter = source.startswith("---")
     for number, line in enumerate(source.splitlines(keepends=True)):
@@ -84,13 +92,15 @@ def split_chunks(source: str, size: int = CHUNK_SIZE) -> list[Chunk]:
             if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
                 fence = None
         else:
+            definition = line[:1] == "[" and _ONE_LINE_REFERENCE.match(line) is not None
             if (
-                previous_blank
+                (previous_blank or (in_definitions and definition))
                 and offset - chunk_start >= size
                 and line[:1] not in (" ", "\t", "\n", "\r", "")
             ):
                 chunks.append(Chunk(chunk_line, chunk_start, offset))
                 chunk_start, chunk_line = offset, number
+            in_definitions = definition and (previous_blank or in_definitions)
             match = _FENCE.match(line)
             if match:
                 fence = match.group(1)
@@ -134,14 +144,14 @@ def parse_markdown(
         chunks = split_chunks(source)
     selected = range(len(chunks)) if only is None else only
     md = markdown_parser()
-    references = _references(source) if len(chunks) > 1 else {}
+    references = _references(source, lazy=True) if len(chunks) > 1 else {}
     builder = DocumentBuilder()
     walker = TokenWalker(builder)
     metadata: dict[str, str] = {}
     for index in selected:
         chunk = chunks[index]
-        env: dict = {"references": dict(references)} if references else {}
-        tokens = md.parse(source[chunk.start : chunk.end], env)
+        env: dict = {"references": _References(references)} if references else {}
+        tokens = md.parse(_tame_wide_rows(source[chunk.start : chunk.end]), env)
         builder.mark_chunk()
         walker.walk(tokens, chunk.first_line)
         if walker.front_matter is not None:
@@ -159,12 +169,56 @@ def parse_markdown(
     )
 
 
-def _references(source: str) -> dict[str, dict[str, str]]:
+#: Table columns beyond which a table is not laid out as one but shown as text: a
+#: table 50,000 columns wide took seconds to parse and lay out, and no reading column
+#: can show it as a table anyway.
+MAX_TABLE_COLUMNS = 256
+_DELIMITER_ROW = re.compile(r" {0,3}[|:-][ \t|:-]*$")
+
+
+def _tame_wide_rows(text: str) -> str:
+    """``text`` with the delimiter row of any table over MAX_TABLE_COLUMNS columns
+    escaped (one backslash before it), so that its rows are paragraphs of text with
+    pipes in them, not a table (same lines; the pipes shown as they are)."""
+    if text.count("|") <= MAX_TABLE_COLUMNS:
+        return text
+    lines = text.split("\n")
+    fence: str | None = None
+    for number, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence is not None:  # code shows its text as it is: never touched
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+        elif match:
+            fence = match.group(1)
+        elif line.count("|") > MAX_TABLE_COLUMNS and _DELIMITER_ROW.match(line):
+            indent = len(line) - len(line.lstrip(" "))
+            lines[number] = line[:indent] + "\\" + line[indent:]
+    return "\n".join(lines)
+
+
+class _References(dict):
+    """Link reference definitions whose targets are normalised when a link first uses
+    them: normalising 50,000 targets up front took two seconds before the first screen.
+    (markdown-it reads them with ``get``.)"""
+
+    def get(self, key, default=None):  # type: ignore[override]
+        value = super().get(key)
+        if value is None:
+            return default
+        if "raw" in value:
+            value["href"] = normalizeLink(value.pop("raw"))
+        return value
+
+
+def _references(source: str, *, lazy: bool = False) -> dict[str, dict[str, str]]:
     """Link reference definitions of the whole source, so any chunk can use them.
 
     Most articles have none: only the places where a ``]:`` occurs are examined,
     each from the start of the line its label opens on, so a 5 MB article costs
-    one substring search instead of a regular-expression scan.
+    one substring search instead of a regular-expression scan. With ``lazy`` the
+    targets are left as written (``raw``) for :class:`_References` to normalise when
+    a link uses them.
     """
     found: dict[str, dict[str, str]] = {}
     at = source.find("]:")
@@ -178,7 +232,9 @@ def _references(source: str) -> dict[str, dict[str, str]]:
             href = match.group(2)
             if href.startswith("<") and href.endswith(">"):
                 href = href[1:-1]
-            found.setdefault(label, {"href": normalizeLink(href), "title": ""})
+            if label not in found:
+                found[label] = {"raw": href, "title": ""} if lazy else {
+                    "href": normalizeLink(href), "title": ""}
             at = source.find("]:", match.end())
         else:
             at = source.find("]:", at + 2)
