@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -228,13 +228,21 @@ def build(
     ordered = export_highlights(highlights, document)
     ids = block_ids(ordered)
     page = page_view(article, ordered, exported)
+    # Obsidian takes Idea and idea for one tag: the body spells each as the front matter does.
+    spelling = {tag.casefold(): tag for tag in page.tags}
+
+    def view_of(highlight: Highlight, path: tuple[str, ...] | None = None) -> HighlightView:
+        view = highlight_view(highlight, document, ids, article.title, path)
+        tags = tuple(dict.fromkeys(spelling.get(tag.casefold(), tag) for tag in view.tags))
+        return view if tags == view.tags else replace(view, tags=tags)
+
     units = [Unit("head", tuple(pieces.head(page)))]
     pending: list[str] = []
 
     def emit(node: _Node, path: tuple[str, ...]) -> None:
         nonlocal pending
         for highlight in node.items:
-            view = highlight_view(highlight, document, ids, article.title, path)
+            view = view_of(highlight, path)
             lines = pieces.highlight(view, page)
             units.append(Unit(view.block_id, tuple(pending + lines)))
             pending = []
@@ -247,6 +255,6 @@ def build(
     if detached:
         units.append(Unit("detached", tuple(pieces.detached_heading(page))))
         for highlight in detached:
-            view = highlight_view(highlight, document, ids, article.title)
+            view = view_of(highlight)
             units.append(Unit(view.block_id, tuple(pieces.highlight(view, page))))
     return Layout(tuple(pieces.front_matter(page)), tuple(units))

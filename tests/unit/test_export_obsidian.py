@@ -113,6 +113,21 @@ def test_front_matter_and_body_name_the_same_tags(highlights):
     assert all(OBSIDIAN_TAG.fullmatch(tag) for tag in listed)
 
 
+
+def test_tags_that_differ_only_in_case_are_spelled_one_way_everywhere():
+    from reader.annotations.records import Highlight, TextQuote
+
+    def made(n: int, tag: str) -> Highlight:
+        return Highlight(id=f"id-{n}", article_id="a", start=n * 10, end=n * 10 + 5,
+                         quote=TextQuote(exact="words"), section=(), color="yellow",
+                         note="", tags=(tag,), created="2025-01-0{n}T00:00:00+00:00".format(n=n + 1))
+
+    lines = export_lines([made(0, "Idea"), made(1, "idea")])
+    front, body = split_front("\n".join(lines))
+    assert [line for line in front if line.startswith("  - ")] == ["  - Idea"]
+    assert sum("#Idea" in line for line in body) == 2
+    assert not any("#idea" in line for line in body)
+
 @settings(max_examples=N * 3, deadline=None)
 @given(title=st.text(max_size=80))
 def test_file_names_hold_nothing_that_breaks_a_link_or_a_file_system(title):
