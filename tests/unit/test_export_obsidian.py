@@ -120,7 +120,7 @@ def test_tags_that_differ_only_in_case_are_spelled_one_way_everywhere():
     def made(n: int, tag: str) -> Highlight:
         return Highlight(id=f"id-{n}", article_id="a", start=n * 10, end=n * 10 + 5,
                          quote=TextQuote(exact="words"), section=(), color="yellow",
-                         note="", tags=(tag,), created="2025-01-0{n}T00:00:00+00:00".format(n=n + 1))
+                         note="", tags=(tag,), created=f"2025-01-0{n + 1}T00:00:00+00:00")
 
     lines = export_lines([made(0, "Idea"), made(1, "idea")])
     front, body = split_front("\n".join(lines))
