@@ -30,6 +30,9 @@ STYLE_COLORS = {
     "purple": "#ddd6fe",
 }
 
+#: Characters written as \u escapes in JSON exports (see :func:`to_json`).
+_UNSAFE_IN_JSON = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+
 
 def utc_stamp(stamp: str | datetime) -> str:
     """An ISO time in UTC with ``Z``, as the model requires ("" if it is not a time).
@@ -214,4 +217,7 @@ def to_json(
             "items": [_annotation_json(article, h, document) for h in ordered],
         }
         collection["last"] = page
-    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+    # JSON escapes C0 controls itself; C1 controls and bidi overrides are escaped too,
+    # so the file is safe to show in a terminal and still holds them exactly.
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
