@@ -47,8 +47,9 @@ _ESCAPE_UNDERSCORE = re.compile(r"_(?![^\W_])|(?<![^\W_])_")
 # Obsidian's ==highlight== and %%comment%% need the character doubled.
 _ESCAPE_DOUBLED = re.compile(r"([=%])(?=\1)|(?<==)=|(?<=%)%")
 _ESCAPE_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-# Block markers: a quote, a list item, a setext underline or a thematic break.
-_LINE_START = re.compile(r">|[-+](?:\s|$)|[-=][-=\s]*$")
+# Block markers: a quote, a list item, a definition (Pandoc/PHP Markdown Extra, which
+# readmark itself reads), a setext underline or a thematic break.
+_LINE_START = re.compile(r">|[-+:](?:\s|$)|[-=][-=\s]*$")
 _ORDERED_ITEM = re.compile(r"(\d{1,9})[.)](?:\s|$)")
 # A GitHub-flavoured table's delimiter row (``:--``, ``-:|:-``): under a line with a
 # ``|`` it would make that line a table header.

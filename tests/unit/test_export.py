@@ -612,8 +612,12 @@ def test_hostile_text_renders_back_intact(title, highlights):
     assert blocks[0][0] == "front_matter"
     front = front_matter(blocks[0][1])
     assert front["title"] == norm_line(title)
-    tags = {obsidian_tag(t).casefold(): obsidian_tag(t) for h in highlights for t in h.tags[::-1]}
-    tags.pop("", None)
+    # Obsidian takes Idea and idea for one tag: the first spelling in reading order is kept.
+    tags: dict[str, str] = {}
+    for highlight in export_highlights(highlights, None):
+        for tag in highlight.tags:
+            if obsidian_tag(tag):
+                tags.setdefault(obsidian_tag(tag).casefold(), obsidian_tag(tag))
     assert sorted(front["tags"]) == sorted(tags.values())
     assert blocks[1] == ("heading", 1, norm_line(title))
     by_id = {f"^{block_id(h.id)}": h for h in highlights}
