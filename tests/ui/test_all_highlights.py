@@ -78,7 +78,7 @@ async def test_filtering_as_you_type(library, typed, expected):
     app = make_library_app(library.store)
     async with app.run_test(size=SIZE) as pilot:
         await open_highlights(pilot)
-        await pilot.press(*typed)
+        await pilot.press("slash", *typed)
         await pilot.pause()
         assert sorted(quotes(app)) == sorted(expected)
         if not expected:
@@ -91,7 +91,7 @@ async def test_enter_opens_the_article_at_the_highlight_and_q_comes_back(library
     app = make_library_app(library.store)
     async with app.run_test(size=SIZE) as pilot:
         await open_highlights(pilot)
-        await pilot.press(*"dues", "enter")  # enter in the filter: into the list
+        await pilot.press("slash", *"dues", "enter")  # enter in the filter: into the list
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
@@ -111,9 +111,29 @@ async def test_a_highlight_of_a_missing_file_says_so(library):
     app = make_library_app(library.store)
     async with app.run_test(size=SIZE) as pilot:
         await open_highlights(pilot)
-        await pilot.press(*"hippocampus", "enter", "enter")
+        await pilot.press("slash", *"hippocampus", "enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, AllHighlightsScreen)  # nothing to open
+
+
+async def test_the_list_has_the_focus_and_slash_goes_to_the_filter(library):
+    app = make_library_app(library.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_highlights(pilot)
+        screen = app.screen
+        table = screen.query_one(HighlightsTable)
+        box = screen.query_one("#highlights-filter")
+        assert table.has_focus and "/ Filter" in screen_text(app)
+        await pilot.press("j", "j")  # the list's keys work at once
+        assert table.cursor == 2
+        await pilot.press("slash")  # the key, not text: nothing is filtered
+        assert box.has_focus and box.value == ""
+        assert len(quotes(app)) == 7 and "match" not in screen_text(app)
+        await pilot.press(*"tide")
+        await pilot.pause()
+        assert quotes(app) == ["The tide comes in twice a day."]
+        await pilot.press("escape")  # from the filter back to the list, filter kept
+        assert table.has_focus and box.value == "tide"
 
 
 def test_snapshot_highlights_filtered(snap_compare, library):
@@ -121,7 +141,7 @@ def test_snapshot_highlights_filtered(snap_compare, library):
 
     async def run_before(pilot) -> None:
         await open_highlights(pilot)
-        await pilot.press(*"#econ")
+        await pilot.press("slash", *"#econ")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(110, 12), run_before=run_before)

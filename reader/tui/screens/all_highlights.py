@@ -29,7 +29,9 @@ from reader.tui.widgets.row_table import RowTable
 class AllHighlightsScreen(Screen[None]):
     """The highlights of the whole library, newest first."""
 
-    AUTO_FOCUS = "#highlights-filter"
+    #: The list has the focus at first, as in the library: its keys (j, k, enter) work
+    #: at once, and ``/`` goes to the filter.
+    AUTO_FOCUS = "#highlights-table"
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="highlights.filter",
