@@ -223,6 +223,11 @@ class HighlightIndex:
     def __len__(self) -> int:
         return len(self._text)
 
+    @property
+    def article_count(self) -> int:
+        """How many articles have at least one highlight here."""
+        return len(set(self._owner))
+
     def hit(self, position: int) -> Hit:
         """The highlight at ``position`` (in newest-first order)."""
         number = self._owner[position]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.sources.loader import read_article
 from reader.tui.app import make_library_app
 from reader.tui.screens.all_highlights import AllHighlightsScreen
 from reader.tui.screens.library import LibraryScreen
@@ -134,6 +135,19 @@ async def test_the_list_has_the_focus_and_slash_goes_to_the_filter(library):
         assert quotes(app) == ["The tide comes in twice a day."]
         await pilot.press("escape")  # from the filter back to the list, filter kept
         assert table.has_focus and box.value == "tide"
+
+
+async def test_the_count_of_articles_is_of_those_with_a_highlight(library, tmp_path):
+    bare = tmp_path / "articles" / "bare.md"
+    bare.write_text("# Nothing Marked\n\nNot a single highlight here.\n", encoding="utf-8")
+    source = read_article(bare)
+    library.store.upsert_article(fingerprint=source.fingerprint, path=str(bare),
+                                 title="Nothing Marked")
+    app = make_library_app(library.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_highlights(pilot)
+        assert "Nothing Marked" in {row.title for row in app.screen_stack[-2].table.rows}
+        assert "Highlights  7 highlights in 4 articles, newest first" in screen_text(app)
 
 
 def test_snapshot_highlights_filtered(snap_compare, library):

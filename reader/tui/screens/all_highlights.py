@@ -83,11 +83,10 @@ class AllHighlightsScreen(Screen[None]):
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
             return
-        self.app.call_from_thread(self._loaded, index, len(articles))
+        self.app.call_from_thread(self._loaded, index)
 
-    def _loaded(self, index: HighlightIndex, articles: int) -> None:
+    def _loaded(self, index: HighlightIndex) -> None:
         self.index = index
-        self._articles_count = articles
         self.apply_filter(self.filter_box.value)
 
     def apply_filter(self, query: str) -> None:
@@ -101,7 +100,7 @@ class AllHighlightsScreen(Screen[None]):
         else:
             empty = "No highlight matches the filter."
         self.table.show(self.index, found, empty=empty)
-        articles = getattr(self, "_articles_count", 0)
+        articles = self.index.article_count  # those with a highlight, not the library
         if query.strip():
             status = f"{len(found):,} of {total:,} highlights match “{inert(query.strip())}”"
         else:
