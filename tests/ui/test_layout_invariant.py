@@ -141,3 +141,35 @@ async def test_the_footer_keeps_quit_and_keys_at_80_columns(article, tmp_path):
         line = screen_rows(app)[footer.region.y].text
         assert "q Quit" in line and "? Keys" in line, line
         assert "^p palette" in line
+
+
+async def test_a_panel_closed_for_room_comes_back_when_there_is_room(article, tmp_path):
+    app = make_app(read_article(str(article)), Store(tmp_path / "db.json"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("t", "p")
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert screen.outline.display and screen.highlights_panel().display
+        await pilot.resize_terminal(80, 24)
+        for _ in range(3):
+            await pilot.pause()
+        assert [p.display for p in (screen.outline, screen.highlights_panel())].count(True) == 1
+        check_reading_view(app)
+        await pilot.resize_terminal(120, 30)
+        for _ in range(4):
+            await pilot.pause()
+        assert screen.outline.display and screen.highlights_panel().display
+        check_reading_view(app)
+        # At 80 columns again, closing the panel that stayed brings back the other one.
+        await pilot.resize_terminal(80, 24)
+        for _ in range(3):
+            await pilot.pause()
+        kept = screen.outline if screen.outline.display else screen.highlights_panel()
+        await pilot.press("t" if kept is screen.outline else "p")
+        for _ in range(4):
+            await pilot.pause()
+        other = screen.highlights_panel() if kept is screen.outline else screen.outline
+        assert other.display and not kept.display
+        check_reading_view(app)

@@ -26,6 +26,13 @@ class PanelRoom:
 
     def __init__(self, screen: ReadingScreen) -> None:
         self._screen = screen
+        #: Panels closed to make room, to show again once there is room.
+        self._closed_for_room: list[Widget] = []
+
+    def forget(self, panel: Widget) -> None:
+        """The reader opened or closed ``panel`` themselves: it is theirs again."""
+        if panel in self._closed_for_room:
+            self._closed_for_room.remove(panel)
 
     def panels(self) -> list[Widget]:
         """The side panels that exist, contents first."""
@@ -36,16 +43,23 @@ class PanelRoom:
             found.append(panel)
         return found
 
-    def fit(self, keep: Widget | None = None) -> None:
-        """Close or float panels until the text has its room (``keep`` is closed last)."""
+    def fit(self, keep: Widget | None = None, *, quiet: bool = False) -> None:
+        """Close or float panels until the text has its room (``keep`` is closed last),
+        and bring back a panel closed for room once there is room for it again."""
         screen = self._screen
         shown = [panel for panel in self.panels() if panel.display]
-        if not shown or not screen.size.width:
+        if not screen.size.width:
             return
         if any(not panel.outer_size.width for panel in shown):
-            screen.call_after_refresh(self.fit, keep)  # not laid out yet
+            screen.call_after_refresh(self.fit, keep, quiet=quiet)  # not laid out yet
             return
         needed = screen.view.pane_width_for(MIN_TEXT_COLUMNS)
+        for panel in list(self._closed_for_room):
+            if self._room(shown) - self._expected_width(panel) >= needed:
+                self._closed_for_room.remove(panel)
+                panel.display = True
+                screen.call_after_refresh(self.fit, quiet=True)
+                return
         if len(shown) == 2 and self._room(shown) < needed:
             focused = screen.focused
             if keep is None:
@@ -54,10 +68,21 @@ class PanelRoom:
             closing = shown[1] if shown[0] is keep else shown[0]
             closing.display = False
             shown.remove(closing)
-            screen.notify(f"{_name(closing)} closed to keep the text readable", timeout=3)
-        float_over = self._room(shown) < needed
+            self._closed_for_room.append(closing)
+            if not quiet:
+                screen.notify(f"{_name(closing)} closed to keep the text readable", timeout=3)
+        float_over = bool(shown) and self._room(shown) < needed
         for panel in self.panels():
             panel.set_class(float_over and panel.display, OVERLAY)
+
+    def _expected_width(self, panel: Widget) -> int:
+        """The width a hidden panel would take on this screen (its CSS width and maximum)."""
+        size = self._screen.size
+        styles = panel.styles
+        width = styles.width.resolve(size, size) if styles.width is not None else 0
+        if styles.max_width is not None:
+            width = min(width, styles.max_width.resolve(size, size))
+        return int(width)
 
     def _room(self, shown: list[Widget]) -> int:
         return self._screen.size.width - sum(panel.outer_size.width for panel in shown)

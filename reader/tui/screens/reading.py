@@ -148,7 +148,7 @@ class ReadingScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(StatusBar).title = self.loader.initial_title()
         self.outline.display = self.show_outline
-        self.call_after_refresh(self.panel_room.fit)
+        self.call_after_refresh(self.panel_room.fit, quiet=True)
         self.watch(self.view, "reading_width",
                    lambda width: self._remember("reading_width", width), init=False)
         self.loader.start()
@@ -268,6 +268,7 @@ class ReadingScreen(Screen[None]):
     def action_toggle_outline(self) -> None:
         outline = self.outline
         outline.display = not outline.display
+        self.panel_room.forget(outline)
         self._remember("outline", bool(outline.display))
         if outline.display:
             outline.mark_section(self.view.document.section_index_at(self.view.cursor_offset))
@@ -340,6 +341,7 @@ class ReadingScreen(Screen[None]):
                 panel.set_highlights(self.annotator.highlights)
         else:
             panel.display = not panel.display
+        self.panel_room.forget(panel)
         self._remember("panel", bool(panel.display))
         if panel.display:
             panel.mark_nearest(self.view.cursor_offset)
