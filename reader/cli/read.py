@@ -58,6 +58,7 @@ def _read(args: argparse.Namespace) -> int:
     if args.width is not None and args.width < 20:
         raise CliError(f"--width {args.width}: the reading width must be at least 20 columns")
     source = _source(args)
+    _need_terminal()
     from reader.store import Store, StoreError, resolve_db_path
 
     try:
@@ -116,6 +117,22 @@ def _source(args: argparse.Namespace) -> ArticleSource | None:
         raise CliError("standard input was read, but there is no terminal to read in "
                        "(use readmark text - to print it)")
     return opened.source
+
+
+def _need_terminal() -> None:
+    """Stop with one line unless keys come from a terminal and the screen is one.
+
+    A full-screen app on a pipe or a file would write escape codes into it and wait
+    for keys forever. An article read from standard input has already put the terminal
+    in its place (see ``_source``); an empty pipe, which opens the library, does so here.
+    """
+    from reader.cli.articles import piped_stdin, reattach_terminal
+    from reader.cli.common import on_terminal
+
+    if on_terminal() or (piped_stdin() and reattach_terminal()):
+        return
+    raise CliError("the reader needs a terminal; try readmark text ARTICLE "
+                   "or readmark outline ARTICLE")
 
 
 def _has_input() -> bool:
