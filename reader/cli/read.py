@@ -34,7 +34,7 @@ def read_parser(epilog: str = "") -> argparse.ArgumentParser:
         "--width",
         type=int,
         metavar="N",
-        help="reading width in columns (default: the last one used, else 80)",
+        help="reading width in columns, 30 to 200 (default: the last one used, else 80)",
     )
     parser.add_argument(
         "--contents",
@@ -55,8 +55,11 @@ def read_command(args: argparse.Namespace) -> int:
 
 
 def _read(args: argparse.Namespace) -> int:
-    if args.width is not None and args.width < 20:
-        raise CliError(f"--width {args.width}: the reading width must be at least 20 columns")
+    from reader.config.settings import MAX_WIDTH, MIN_WIDTH  # the reading view's range
+
+    if args.width is not None and not MIN_WIDTH <= args.width <= MAX_WIDTH:
+        raise CliError(f"--width {args.width}: the reading width must be from {MIN_WIDTH} "
+                       f"to {MAX_WIDTH} columns")
     source = _source(args)
     _need_terminal()
     from reader.store import Store, StoreError, resolve_db_path

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from reader.config.settings import MAX_WIDTH, MIN_WIDTH
 from reader.sources.shipped import samples_dir
+from reader.tui.widgets.article_view import MAX_READING_WIDTH, MIN_READING_WIDTH
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -96,8 +98,18 @@ def test_not_utf8_text_is_opened_with_a_warning(tmp_path):
     assert "not valid UTF-8" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_bad_width_is_a_usage_error(article_path):
-    _assert_one_line_error(run(str(article_path), "--width", "5"), "at least 20")
+@pytest.mark.parametrize("width", [5, MIN_READING_WIDTH - 1, MAX_READING_WIDTH + 1, 250])
+def test_a_width_outside_the_readers_range_is_a_usage_error(article_path, tmp_path, width):
+    db = tmp_path / "lib.json"
+    result = run(str(article_path), "--width", str(width), "--db", str(db))
+    _assert_one_line_error(result, f"from {MIN_READING_WIDTH} to {MAX_READING_WIDTH} columns")
+    assert not db.exists()  # nothing opened, nothing remembered
+
+
+def test_the_width_range_is_one_rule_for_option_config_and_view():
+    assert (MIN_WIDTH, MAX_WIDTH) == (MIN_READING_WIDTH, MAX_READING_WIDTH)
+    helped = run("--help").stdout
+    assert f"{MIN_READING_WIDTH} to {MAX_READING_WIDTH}" in " ".join(helped.split())
 
 
 def test_unwritable_database_location_is_reported(article_path, tmp_path):

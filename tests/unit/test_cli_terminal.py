@@ -95,3 +95,11 @@ def test_an_article_piped_in_is_read_with_keys_from_the_terminal(tmp_path):
             child.kill()
             child.wait()
         os.close(master)
+
+
+def test_the_widths_at_the_ends_of_the_range_are_accepted(tmp_path):
+    """30 and 200 pass the width check: what stops them here is only the missing terminal."""
+    article = samples_dir() / "hard_wrapped.txt"
+    for width in ("30", "200"):
+        result = _without_terminal("--width", width, str(article), db=tmp_path / "lib.json")
+        assert result.returncode == 2 and "needs a terminal" in result.stderr, result.stderr

@@ -26,6 +26,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from reader.annotations.records import Highlight
+from reader.config.settings import MAX_WIDTH, MIN_WIDTH
 from reader.document.layout import Layout, layout_document
 from reader.document.model import Document
 from reader.document.search import Matches
@@ -38,8 +39,8 @@ from reader.tui.reading.strips import COMPONENT_CLASSES, NOTE_MARKER, LineRender
 
 #: Articles up to this many characters are re-wrapped on the event loop.
 SYNC_LAYOUT_LIMIT = 400_000
-MIN_READING_WIDTH = 30
-MAX_READING_WIDTH = 200
+#: The reading column's range, one rule for the view, the config file and --width.
+MIN_READING_WIDTH, MAX_READING_WIDTH = MIN_WIDTH, MAX_WIDTH
 _EMPTY_DOCUMENT = Document(title="", source="", text="", blocks=[])
 
 
