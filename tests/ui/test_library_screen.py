@@ -82,6 +82,27 @@ async def test_filter_sort_and_archived(library):
                                   if "Notes on Tides" in line)
 
 
+async def test_the_mark_column_takes_room_only_when_a_row_has_a_mark(library):
+    app = make_library_app(library.store)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+
+        def line_of(start: str) -> str:
+            return next(line for line in screen_text(app).splitlines()
+                        if line.strip().startswith(start))
+
+        # The missing file and the web article are marked: the marks have a column.
+        assert "missing" in line_of("How Memory") and "web" in line_of("A Field Guide")
+        assert "The Economics of Lighthouses" not in line_of("The Economics")  # cut short
+        await pilot.press("slash", *"economics")
+        await pilot.pause()
+        assert titles(app) == ["The Economics of Lighthouses"]
+        # No row shown has a mark: its cells go to the title, which fits now.
+        assert "The Economics of Lighthouses  Ronald Coase" in line_of("The Economics")
+        header = line_of("Title")
+        assert header.index("Author or site") == line_of("The Economics").index("Ronald Coase")
+
+
 async def test_open_from_the_library_and_q_comes_back_with_the_progress(library):
     app = make_library_app(library.store)
     async with app.run_test(size=SIZE) as pilot:

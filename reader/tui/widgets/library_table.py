@@ -28,6 +28,26 @@ COLUMNS = [
     Column("Due", 3, align="right", keep=5),
     Column("Opened", 10, keep=2),
 ]
+#: Where the marks (missing, archived, web) are in :data:`COLUMNS`.
+MARK = 1
+
+
+def mark_of(row: LibraryRow) -> str:
+    """The row's mark: what asks for something (a missing file) comes first."""
+    if row.missing:
+        return "missing"
+    return "archived" if row.archived else "web" if row.web else ""
+
+
+def columns_for(rows: Sequence[LibraryRow]) -> list[Column]:
+    """The columns for ``rows``: the untitled mark column only as wide as the widest
+    mark among them, and left out (its cells go to the title) when no row has one."""
+    widest = max((len(mark_of(row)) for row in rows), default=0)
+    if not widest:
+        return [column for n, column in enumerate(COLUMNS) if n != MARK]
+    columns = list(COLUMNS)
+    columns[MARK] = Column("", widest, keep=COLUMNS[MARK].keep)
+    return columns
 
 
 def one_line(text: str) -> str:
@@ -73,12 +93,14 @@ class LibraryTable(RowTable):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.rows: list[LibraryRow] = []
+        self.columns: list[Column] = columns_for([])
         self.now = datetime.now(timezone.utc)
 
     def show(self, rows: Sequence[LibraryRow], *, now: datetime, keep: str | None = None,
              empty: str = "") -> None:
         """Show ``rows``; the cursor stays on article ``keep`` when it is among them."""
         self.rows = list(rows)
+        self.columns = columns_for(self.rows)
         self.now = now
         cursor = None
         if keep is not None:
@@ -93,18 +115,14 @@ class LibraryTable(RowTable):
         return self.get_component_rich_style(f"library--{name}", partial=True)
 
     def _header(self, width: int) -> Text:
-        widths = column_widths(COLUMNS, width)
-        return cells([column.title for column in COLUMNS], COLUMNS, widths)
+        widths = column_widths(self.columns, width)
+        return cells([column.title for column in self.columns], self.columns, widths)
 
     def _draw(self, index: int, width: int) -> Text:
         row = self.rows[index]
-        widths = column_widths(COLUMNS, width)
+        widths = column_widths(self.columns, width)
         title = Text(one_line(row.title))
-        if row.missing:  # the one mark that asks for something (relinking) comes first
-            mark = Text("missing", self._part("missing"))
-        else:
-            mark = Text("archived" if row.archived else "web" if row.web else "",
-                        self._part("mark"))
+        mark = Text(mark_of(row), self._part("missing" if row.missing else "mark"))
         byline = Text(one_line(row.byline), self._part("dim"))
         if row.percent is None:
             progress = Text("░" * BAR_CELLS, self._part("bar-empty"))
@@ -115,9 +133,12 @@ class LibraryTable(RowTable):
                                      ("░" * (BAR_CELLS - filled), self._part("bar-empty")),
                                      f" {row.percent:3d}%")
         due = Text(str(row.due), self._part("due")) if row.due else Text("·", self._part("dim"))
-        return cells([
+        parts: list[Text | str] = [
             title, mark, byline, progress, time_left(row),
             str(row.highlights) if row.highlights else "·",
             str(row.notes) if row.notes else "·", due,
             Text(opened_when(row.last_opened, self.now), self._part("dim")),
-        ], COLUMNS, widths)
+        ]
+        if len(self.columns) < len(COLUMNS):
+            del parts[MARK]
+        return cells(parts, self.columns, widths)
