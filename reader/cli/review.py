@@ -17,6 +17,7 @@ from reader.cli.common import (
     plural,
     safe_output,
 )
+from reader.review.outlook import when  # the CLI's line and the library say times alike
 
 if TYPE_CHECKING:
     from reader.review.outlook import Outlook
@@ -279,20 +280,3 @@ def outlook_line(
                      "(--unsuspend brings them back)")
     head = f"Nothing due{where} now"
     return f"{head} — {'; '.join(extra)}." if extra else f"{head}."
-
-
-def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
-    """``moment`` said from ``now``, in local time (or ``tz``): "today at 14:05",
-    "tomorrow at 09:12", "on Friday at 09:12", "on Tue 14 Apr at 09:12"."""
-    local, today = moment.astimezone(tz), now.astimezone(tz).date()
-    days = (local.date() - today).days
-    clock = f"{local:%H:%M}"
-    if days <= 0:
-        return f"today at {clock}"
-    if days == 1:
-        return f"tomorrow at {clock}"
-    if days < 7:
-        return f"on {local:%A} at {clock}"
-    year = "" if local.year == today.year else f" {local.year}"
-    return f"on {local:%a} {local.day} {local:%b}{year} at {clock}"
-

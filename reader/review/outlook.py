@@ -20,7 +20,7 @@ from reader.review.scheduling import _utc
 if TYPE_CHECKING:
     from reader.review.session import ReviewSession
 
-__all__ = ["Outlook", "due_that_day", "look_ahead", "session_outlook"]
+__all__ = ["Outlook", "due_that_day", "look_ahead", "session_outlook", "when"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +102,19 @@ def due_that_day(later: Iterable[datetime], first: datetime, tz: tzinfo | None =
     """How many of ``later`` fall on the same local day as ``first`` (``tz``, else local)."""
     day = first.astimezone(tz).date()
     return sum(1 for moment in later if moment.astimezone(tz).date() == day)
+
+
+def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """``moment`` said from ``now``, in local time (or ``tz``): "today at 14:05",
+    "tomorrow at 09:12", "on Friday at 09:12", "on Tue 14 Apr at 09:12"."""
+    local, today = moment.astimezone(tz), now.astimezone(tz).date()
+    days = (local.date() - today).days
+    clock = f"{local:%H:%M}"
+    if days <= 0:
+        return f"today at {clock}"
+    if days == 1:
+        return f"tomorrow at {clock}"
+    if days < 7:
+        return f"on {local:%A} at {clock}"
+    year = "" if local.year == today.year else f" {local.year}"
+    return f"on {local:%a} {local.day} {local:%b}{year} at {clock}"

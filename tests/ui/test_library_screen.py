@@ -223,6 +223,29 @@ async def test_the_first_run_gets_the_sample_once(tmp_path: Path):
         store.close()
 
 
+async def test_r_with_nothing_due_says_when_the_next_is_and_what_new_ones_wait(library):
+    from tests.ui.library_support import local_noon
+
+    tomorrow = local_noon(-1)  # noon tomorrow, local time
+    _, cards = library.store.annotations_and_cards(None)
+    due_now = [record_id for record_id, card in cards.items()
+               if (card or {}).get("fsrs", {}).get("due")]
+    for record_id in due_now:  # every scheduled card comes due tomorrow at noon
+        library.store.update_card(record_id, lambda _: {
+            "fsrs": {"due": tomorrow.isoformat(), "state": 2, "stability": 3.0}})
+    app = make_library_app(library.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "0 due" in screen_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)  # no empty review opens
+        said = [notification.message for notification in app._notifications]
+        assert said[-1] == (f"Nothing due now — next review due tomorrow at 12:00 "
+                            f"({len(due_now)} cards due that day); 3 new highlights wait "
+                            "(r in an article reviews them).")
+
+
 async def test_r_reviews_the_cards_due_and_the_help_lists_the_library_keys(library):
     from reader.tui.screens.help import HelpScreen
     from reader.tui.screens.review import ReviewScreen

@@ -360,7 +360,11 @@ class LibraryScreen(Screen[None]):
     def action_review(self) -> None:
         due = total_due(self._rows)
         if self.counted and not due:
-            self.notify("No card is due now.", timeout=3)
+            try:
+                line = data.nothing_due_line(self.store, self._clock())
+            except StoreError as error:
+                line = f"No card is due now (the highlights could not be read: {error})."
+            self.notify(line, timeout=8)
             return
         from reader.tui.screens.review import ReviewScreen
 

@@ -23,7 +23,13 @@ from reader.review.library import (
     library_digest,
     library_rows,
 )
-from reader.sources.loader import ArticleError, ArticleSource, parse_article, read_article
+from reader.sources.loader import (
+    ArticleError,
+    ArticleSource,
+    holds,
+    parse_article,
+    read_article,
+)
 
 #: Settings key: the library was given the bundled sample once (never again).
 SEEDED = "library_seeded"
@@ -111,7 +117,8 @@ def add_source(store, source: ArticleSource, document: Document | None = None) -
     """Record an article in the library (as opening it would) with its details."""
     document = document or parse_article(source)
     article = store.upsert_article(fingerprint=source.fingerprint,
-                                   path=os.path.abspath(source.path), title=document.title)
+                                   path=os.path.abspath(source.path), title=document.title,
+                                   still_there=lambda known: holds(known, source.fingerprint))
     store.set_article_details(article["id"], article_details(document))
     return article
 
@@ -125,3 +132,29 @@ def add(store, argument: str) -> Added:
     if article.get("archived"):  # added again: it is wanted back
         article = store.set_archived(article["id"], False)
     return Added(article, known is None)
+
+
+def nothing_due_line(store, now: datetime) -> str:
+    """What ``r`` says when no card is due: the same outlook as ``readmark review``'s
+    line (when the next card comes due, how many new highlights wait), in the words of
+    the library, whose ``r`` takes due cards only."""
+    from reader.review.outlook import due_that_day, look_ahead, when
+    from reader.review.queue import make_items
+
+    annotations, cards = store.annotations_and_cards(None)
+    outlook = look_ahead(make_items(store.articles(), annotations, cards), now, new=0)
+    if not outlook.highlights:
+        return "Nothing to review yet: h in an article highlights a sentence."
+    extra: list[str] = []
+    if outlook.next_due is not None:
+        count = due_that_day(outlook.later, outlook.next_due)
+        extra.append(f"next review due {when(outlook.next_due, now)} "
+                     f"({count:,} card{'s' if count != 1 else ''} due that day)")
+    if outlook.waiting_new:
+        waiting = outlook.waiting_new
+        extra.append(f"{waiting:,} new highlight{'s' if waiting != 1 else ''} "
+                     f"{'waits' if waiting == 1 else 'wait'} (r in an article reviews them)")
+    if outlook.suspended and not extra:
+        extra.append(f"{outlook.suspended:,} suspended card"
+                     f"{'s' if outlook.suspended != 1 else ''}")
+    return f"Nothing due now — {'; '.join(extra)}." if extra else "Nothing due now."
