@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 from reader.cli.articles import open_article
 from reader.cli.common import CliError, common_arguments, open_store, plural, shown
 from reader.document.inert import inert
-from reader.sources.loader import ArticleError, ArticleSource
+from reader.sources.loader import ArticleError, ArticleSource, holds
 
 if TYPE_CHECKING:
     from reader.sources.opening import Opened
@@ -126,7 +126,8 @@ def _record(store: Store, opened: Opened) -> str:
     path = os.path.abspath(source.path)
     known = store.find_article(fingerprint=source.fingerprint, path=path)
     title = title_of(source)
-    store.upsert_article(fingerprint=source.fingerprint, path=path, title=title)
+    store.upsert_article(fingerprint=source.fingerprint, path=path, title=title,
+                         still_there=lambda known: holds(known, source.fingerprint))
     kind = KIND_NAMES.get(opened.kind, opened.kind)
     where = shown(opened.origin)
     if known is not None:

@@ -28,7 +28,7 @@ from reader.cli.common import (
 )
 from reader.document.inert import inert
 from reader.document.model import Document
-from reader.sources.loader import parse_article
+from reader.sources.loader import holds, parse_article
 
 if TYPE_CHECKING:
     from reader.store import Store
@@ -174,6 +174,7 @@ def highlight_command(args: argparse.Namespace) -> int:
                 fingerprint=source.fingerprint,
                 path=os.path.abspath(source.path),
                 title=document.title,
+                still_there=lambda known: holds(known, source.fingerprint),  # a copy: no move
             )
             found = existing_highlight(document, store.annotations(article["id"]), match, color)
             if found is None:

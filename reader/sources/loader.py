@@ -46,6 +46,15 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:32]
 
 
+def holds(path: str, expected: str) -> bool:
+    """Whether the file at ``path`` is still there with the content ``expected``
+    (a fingerprint): then a file with that content elsewhere is a copy, not a move."""
+    try:
+        return os.path.isfile(path) and read_article(path).fingerprint == expected
+    except (ArticleError, OSError):
+        return False
+
+
 def read_article(path: str | os.PathLike[str]) -> ArticleSource:
     """Read and check an article file.
 

@@ -160,9 +160,18 @@ class Store:
         """Look an article up by content fingerprint, else by file path; None if unknown."""
         return self._library.find_article(fingerprint=fingerprint, path=path)
 
-    def upsert_article(self, *, fingerprint: str, path: str, title: str) -> dict[str, Any]:
-        """Record that an article was opened, creating or re-linking its entry."""
-        return self._library.upsert_article(fingerprint=fingerprint, path=path, title=title)
+    def upsert_article(
+        self,
+        *,
+        fingerprint: str,
+        path: str,
+        title: str,
+        still_there: Callable[[str], bool] | None = None,
+    ) -> dict[str, Any]:
+        """Record that an article was opened, creating or re-linking its entry (a copy
+        of a file that ``still_there`` finds in place opens the entry unchanged)."""
+        return self._library.upsert_article(fingerprint=fingerprint, path=path, title=title,
+                                            still_there=still_there)
 
     def articles(self) -> list[dict[str, Any]]:
         """All articles, most recently opened first."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from reader.store.files import (
@@ -68,18 +68,29 @@ class Library:
                 return max(matches, key=lambda d: str(d.get("last_opened") or ""))
         return None
 
-    def upsert_article(self, *, fingerprint: str, path: str, title: str) -> dict[str, Any]:
+    def upsert_article(
+        self,
+        *,
+        fingerprint: str,
+        path: str,
+        title: str,
+        still_there: Callable[[str], bool] | None = None,
+    ) -> dict[str, Any]:
         """Record that an article was opened, creating or re-linking its entry.
 
         An article with the same fingerprint keeps its id even if the file
         moved (its path is updated); failing that, an article at the same path
         keeps its id even if the file was edited (its fingerprint is updated).
-        ``last_opened`` is set to now.
+        A copy is not a move: when ``still_there(known_path)`` says the entry's own
+        file still holds this content, the entry is opened as it is (same id, path
+        and title). ``last_opened`` is set to now.
 
         Args:
             fingerprint: Hash of the article's content (non-empty).
             path: The file it was read from.
             title: Its title.
+            still_there: Whether a path still holds an article with ``fingerprint``;
+                without it, an entry found by fingerprint always follows ``path``.
 
         Returns:
             The stored article, with ``id``.
@@ -101,6 +112,8 @@ class Library:
                     "created": now,
                     "last_opened": now,
                 }
+            elif _a_copy(found, fingerprint, path, still_there):
+                article = found | {"last_opened": now}
             else:
                 article = found | {
                     "fingerprint": fingerprint,
@@ -163,3 +176,19 @@ class Library:
         with self._core.writing(daily_backup=False):
             if self._core.main_storage.table(_SETTINGS).get(key) != {"value": value}:
                 _put(self._core.main.table(_SETTINGS), key, {"value": value})
+
+
+def _a_copy(
+    found: Mapping[str, Any],
+    fingerprint: str,
+    path: str,
+    still_there: Callable[[str], bool] | None,
+) -> bool:
+    """Whether ``path`` is a copy of the article ``found`` (found by fingerprint elsewhere),
+    whose own file still holds it: then the entry stays where it is."""
+    known = found.get("path")
+    if still_there is None or found.get("fingerprint") != fingerprint:
+        return False
+    if not isinstance(known, str) or not known or known == path:
+        return False
+    return still_there(known)

@@ -102,3 +102,40 @@ def test_settings_hold_any_json_value(library: Library, db: Path):
         library.set_setting("", 1)
     with pytest.raises(ValueError, match="cannot be saved as JSON"):
         library.set_setting("bad", {1, 2})
+
+
+def test_a_copy_opens_the_entry_without_moving_it(library: Library):
+    """Same content at a second path, the first still there: the entry stays put."""
+    first = library.upsert_article(fingerprint="fp", path="/a.md", title="A")
+    asked: list[str] = []
+
+    def still_there(path: str) -> bool:
+        asked.append(path)
+        return True
+
+    copy = library.upsert_article(fingerprint="fp", path="/copy.md", title="Copy",
+                                  still_there=still_there)
+    assert asked == ["/a.md"]
+    assert copy["id"] == first["id"]
+    assert (copy["path"], copy["title"]) == ("/a.md", "A")
+    assert copy["last_opened"] > first["last_opened"]
+    assert [(a["path"], a["title"]) for a in library.articles()] == [("/a.md", "A")]
+
+
+def test_an_entry_follows_its_file_when_the_known_one_is_gone(library: Library):
+    first = library.upsert_article(fingerprint="fp", path="/a.md", title="A")
+    moved = library.upsert_article(fingerprint="fp", path="/b.md", title="B",
+                                   still_there=lambda path: False)
+    assert moved["id"] == first["id"]
+    assert (moved["path"], moved["title"]) == ("/b.md", "B")
+
+
+def test_the_same_path_is_never_asked_about(library: Library):
+    library.upsert_article(fingerprint="fp", path="/a.md", title="A")
+
+    def never(path: str) -> bool:
+        raise AssertionError(f"asked about {path}")
+
+    again = library.upsert_article(fingerprint="fp", path="/a.md", title="A, retitled",
+                                   still_there=never)
+    assert again["title"] == "A, retitled"

@@ -104,12 +104,16 @@ class ArticleLoader:
 
     def _record_opening(self) -> None:
         """Register the article (new, moved or edited) and when it was last opened."""
+        from reader.sources.loader import holds
+
         screen = self._screen
+        fingerprint = screen.source.fingerprint
         try:
             article = screen.store.upsert_article(
-                fingerprint=screen.source.fingerprint,
+                fingerprint=fingerprint,
                 path=os.path.abspath(screen.source.path),
                 title=screen.query_one(StatusBar).title,
+                still_there=lambda known: holds(known, fingerprint),  # a copy is not a move
             )
         except StoreReadOnly:
             return  # a read-only library still gave the position, if it had one

@@ -23,7 +23,13 @@ from reader.review.library import (
     library_digest,
     library_rows,
 )
-from reader.sources.loader import ArticleError, ArticleSource, parse_article, read_article
+from reader.sources.loader import (
+    ArticleError,
+    ArticleSource,
+    holds,
+    parse_article,
+    read_article,
+)
 
 #: Settings key: the library was given the bundled sample once (never again).
 SEEDED = "library_seeded"
@@ -111,7 +117,8 @@ def add_source(store, source: ArticleSource, document: Document | None = None) -
     """Record an article in the library (as opening it would) with its details."""
     document = document or parse_article(source)
     article = store.upsert_article(fingerprint=source.fingerprint,
-                                   path=os.path.abspath(source.path), title=document.title)
+                                   path=os.path.abspath(source.path), title=document.title,
+                                   still_there=lambda known: holds(known, source.fingerprint))
     store.set_article_details(article["id"], article_details(document))
     return article
 
