@@ -61,13 +61,17 @@ def _read(args: argparse.Namespace) -> int:
         raise CliError(f"--width {args.width}: the reading width must be from {MIN_WIDTH} "
                        f"to {MAX_WIDTH} columns")
     source = _source(args)
-    _need_terminal()
     from reader.store import Store, StoreError, resolve_db_path
 
     try:
-        store = Store(resolve_db_path(args.db))
+        store = Store(resolve_db_path(args.db))  # a library that cannot be used says so first
     except StoreError as error:
         raise CliError(str(error)) from None
+    try:
+        _need_terminal()
+    except CliError:
+        store.close()
+        raise
     from reader.tui.app import make_app
     from reader.tui.user_config import startup_settings
 
