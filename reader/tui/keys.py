@@ -38,7 +38,9 @@ def key_problem(key: str) -> str | None:
             return f"{modifier!r} is not a modifier (use {', '.join(MODIFIERS[:4])})"
     if not base:
         return f"{key!r} has no key after the modifier"
-    if len(base) == 1 or base in _KEY_NAMES or key_to_character(base) is not None:
+    # Any Unicode name is a "key" to Textual ("banana" is the banana emoji); only the
+    # names of keys a keyboard has are taken: a character other than those is written as is.
+    if len(base) == 1 or base in _KEY_NAMES:
         return None
     return f"{base!r} is not a key name (such as y, Y, ctrl+y, f2, space, enter, question_mark)"
 

@@ -79,6 +79,8 @@ def test_a_key_only_typed_into_a_box_there_already_is_no_clash():
     ("ctl+y", "'ctl' is not a modifier"),
     ("ctrl+", "has no key after the modifier"),
     ("sapce", "'sapce' is not a key name"),
+    ("banana", "'banana' is not a key name"),
+    ("ctrl+shift+banana", "'banana' is not a key name"),
 ])
 def test_a_key_that_is_not_a_key(key, expected):
     assert expected in key_problem(normalise_keys(key)[0])
