@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -23,12 +22,12 @@ from reader.store.errors import StoreError, _CorruptFile
 from reader.store.files import (
     _ANNOTATIONS,
     _CARDS,
-    _ID_RE,
     Signature,
     _article_problem,
     _atomic_write,
     _dumps,
     _read_json_file,
+    annotation_file_signatures,
 )
 
 if TYPE_CHECKING:
@@ -80,20 +79,10 @@ class Digests:
             result: dict[str, Any] = {}
             present: set[str] = set()
             changed = False
-            try:
-                entries = list(os.scandir(core.ann_dir))
-            except OSError:
-                entries = []
-            for entry in entries:
-                aid = entry.name[:-5]
-                if not entry.name.endswith(".json") or not _ID_RE.fullmatch(aid):
-                    continue
+            for aid, sig in annotation_file_signatures(core.ann_dir):
                 present.add(aid)
-                try:
-                    st = entry.stat()
-                except OSError:
+                if sig is None:
                     continue
-                sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
                 hit = cache.get(aid)
                 if hit is not None and hit[0] == sig:
                     result[aid] = hit[1]

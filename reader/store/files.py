@@ -19,7 +19,7 @@ import secrets
 import stat
 import tempfile
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,28 @@ _TMP_SUFFIX = ".tmp"
 #: The previous generation of each file, kept beside it at each durable write.
 PREVIOUS_SUFFIX = ".prev"
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+
+
+def annotation_file_signatures(
+    folder: str | os.PathLike[str],
+) -> Iterator[tuple[str, tuple | None]]:
+    """Each article's annotation file in ``folder``: its article id and a signature
+    (device, inode, size, modification time) that changes whenever the file does, or
+    None when it cannot be looked at now. Caches of per-file summaries key on it."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        aid = entry.name[:-5]
+        if not entry.name.endswith(".json") or not _ID_RE.fullmatch(aid):
+            continue
+        try:
+            st = entry.stat()
+        except OSError:
+            yield aid, None
+            continue
+        yield aid, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 _TMP_RE = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp|\.readmark-probe-.+")
 _RECORD_FIELDS = ("id", "fingerprint", "path", "title", "created")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import os
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,6 @@ from reader.store.files import (
     _ANNOTATIONS,
     _ARTICLES,
     _CARDS,
-    _ID_RE,
     _RECORD,
     _REMOVED_CARDS,
     Signature,
@@ -33,6 +31,7 @@ from reader.store.files import (
     _check_json,
     _dumps,
     _replace_with,
+    annotation_file_signatures,
 )
 from reader.store.shapes import annotation_problem
 
@@ -345,20 +344,10 @@ class Highlights:
             cache = self._load_counts_cache()
             changed = False
             present = set()
-            try:
-                entries = list(os.scandir(self._core.ann_dir))
-            except OSError:
-                entries = []
-            for entry in entries:
-                aid = entry.name[:-5]
-                if not entry.name.endswith(".json") or not _ID_RE.fullmatch(aid):
-                    continue
+            for aid, sig in annotation_file_signatures(self._core.ann_dir):
                 present.add(aid)
-                try:
-                    st = entry.stat()
-                except OSError:
+                if sig is None:
                     continue
-                sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
                 hit = cache.get(aid)
                 if hit is not None and hit[0] == sig:
                     result[aid] = (hit[1], hit[2])
