@@ -3,32 +3,91 @@
 The first opening of a web page or a book spends about as long extracting its
 article as the reader spends importing its interface; on a machine with two
 cores the two can happen at once. :func:`start` forks a child that makes the
-snapshot (nothing else: it prints nothing and touches no library) and
-:func:`finish` waits for it, then the snapshot is opened as usual. Where there
-is no ``fork`` (or nothing to convert) the work is simply done in the process.
+snapshot (nothing else: it prints nothing and touches no library). For a long
+article the child sends the snapshot's first part as soon as it has it, and
+:func:`first_part` gives the reader that part to show (the whole follows, see
+:mod:`reader.sources.partial`); :func:`finish` waits for the child's end. Where
+there is no ``fork`` (or nothing to convert) the work is simply done in the process.
+
+The child writes messages on a pipe: a tag byte, four bytes of length, then the
+payload ("P": the first part as JSON; "E": the reason the conversion failed). A
+thread of this process reads them as they come, so the child never waits on a
+full pipe while this process imports.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
-from dataclasses import dataclass
+import struct
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.sources.loader import ArticleError
+from reader.sources.loader import ArticleError, ArticleSource, fingerprint
 from reader.sources.opening import needs_conversion, open_source
+from reader.sources.partial import PartialSource
 
-#: Bytes of the child's error message read back (it is one line).
+#: Bytes of the child's error message kept (it is one line).
 MESSAGE_LIMIT = 4096
+_HEADER = struct.Struct(">cI")
+#: The child's exit statuses: converted, an ArticleError (its message sent), anything else.
+_DONE, _REFUSED, _BROKEN = 0, 2, 3
 
 
-@dataclass(slots=True)
+@dataclass(eq=False)
 class Child:
-    """A conversion running in a child process."""
+    """A conversion running in a child process, and what it has said so far."""
 
     pid: int
     reader: int
+    part: dict | None = None
+    error: str = ""
+    status: int | None = None
+    said: threading.Event = field(default_factory=threading.Event)
+    ended: threading.Event = field(default_factory=threading.Event)
+    _listener: threading.Thread | None = None
+
+    def listen(self) -> None:
+        self._listener = threading.Thread(target=self._read, name="readmark-child", daemon=True)
+        self._listener.start()
+
+    def _read(self) -> None:
+        """Read the child's messages until it closes the pipe (it has ended)."""
+        buffer = b""
+        try:
+            while chunk := os.read(self.reader, 1 << 16):
+                buffer += chunk
+                while len(buffer) >= _HEADER.size:
+                    tag, size = _HEADER.unpack_from(buffer)
+                    if len(buffer) < _HEADER.size + size:
+                        break
+                    payload = buffer[_HEADER.size : _HEADER.size + size]
+                    buffer = buffer[_HEADER.size + size :]
+                    self._take(tag, payload)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(self.reader)
+            self.ended.set()
+            self.said.set()
+
+    def _take(self, tag: bytes, payload: bytes) -> None:
+        if tag == b"P":
+            with contextlib.suppress(ValueError):
+                self.part = json.loads(payload)
+            self.said.set()
+        elif tag == b"E":
+            self.error = payload.decode("utf-8", "replace")[:MESSAGE_LIMIT]
+
+
+def _send(fd: int, tag: bytes, payload: bytes) -> None:
+    data = _HEADER.pack(tag, len(payload)) + payload
+    while data:
+        data = data[os.write(fd, data) :]
 
 
 def start(argument: str, folder: Path) -> Child | None:
@@ -47,20 +106,27 @@ def start(argument: str, folder: Path) -> Child | None:
         return None
     if pid == 0:  # the child: convert, report, and leave without running the parent's exits
         os.close(reader)
-        status = 0
+        status = _DONE
+
+        def tell(path: Path, text: str, expected: int) -> None:
+            part = {"path": str(path), "text": text, "expected": expected}
+            _send(writer, b"P", json.dumps(part).encode("utf-8", "surrogatepass"))
+
         try:
-            open_source(argument, folder)
+            open_source(argument, folder, first_part=tell)
         except ArticleError as error:
-            os.write(writer, str(error).encode("utf-8", "replace")[:MESSAGE_LIMIT])
-            status = 2
+            _send(writer, b"E", str(error).encode("utf-8", "replace")[:MESSAGE_LIMIT])
+            status = _REFUSED
         except BaseException as error:  # anything else is reported by the parent's own try
-            os.write(writer, f"{type(error).__name__}: {error}".encode("utf-8", "replace")[
+            _send(writer, b"E", f"{type(error).__name__}: {error}".encode("utf-8", "replace")[
                 :MESSAGE_LIMIT])
-            status = 3
+            status = _BROKEN
         finally:
             os._exit(status)
     os.close(writer)
-    return Child(pid, reader)
+    child = Child(pid, reader)
+    child.listen()
+    return child
 
 
 def finish(child: Child | None) -> None:
@@ -71,17 +137,49 @@ def finish(child: Child | None) -> None:
     """
     if child is None:
         return
-    message = b""
+    if child.status is None:
+        try:
+            child.ended.wait()
+            _, status = os.waitpid(child.pid, 0)
+        except BaseException:  # interrupted (ctrl+c): the child stops too
+            stop(child)
+            raise
+        child.status = os.WEXITSTATUS(status) if os.WIFEXITED(status) else _BROKEN
+    if child.status == _REFUSED:
+        raise ArticleError(child.error.strip() or "conversion failed")
+
+
+def stop(child: Child) -> None:
+    """End the child (the reader is closing before it finished)."""
+    if child.status is not None:
+        return
+    with contextlib.suppress(OSError):
+        os.kill(child.pid, signal.SIGTERM)
+        os.waitpid(child.pid, 0)
+    child.status = _BROKEN
+
+
+def first_part(child: Child, argument: str, db_option: str | None) -> PartialSource | None:
+    """The snapshot's first part, once the child sends it, as an article whose whole
+    comes later; None when the child ended first (the snapshot is then complete, or
+    :func:`finish` says why not).
+    """
     try:
-        while chunk := os.read(child.reader, MESSAGE_LIMIT):
-            message += chunk
-        _, status = os.waitpid(child.pid, 0)
-    except BaseException:  # interrupted (ctrl+c): the child stops too
-        with contextlib.suppress(OSError):
-            os.kill(child.pid, signal.SIGTERM)
-            os.waitpid(child.pid, 0)
+        child.said.wait()
+    except BaseException:
+        stop(child)
         raise
-    finally:
-        os.close(child.reader)
-    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 2:
-        raise ArticleError(message.decode("utf-8", "replace").strip() or "conversion failed")
+    part = child.part
+    if part is None:
+        return None
+    text = str(part.get("text", ""))
+
+    def rest() -> ArticleSource:
+        from reader.cli.articles import open_article
+
+        finish(child)
+        return open_article(argument, db_option, quiet=True, show_warnings=False).source
+
+    return PartialSource(path=str(part.get("path", "")), text=text, format="markdown",
+                         fingerprint=fingerprint(text), expected_chars=int(part.get("expected", 0)),
+                         rest=rest)

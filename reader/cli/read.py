@@ -91,7 +91,8 @@ def _source(args: argparse.Namespace) -> ArticleSource | None:
     come from the terminal even when the text came from a pipe.
 
     A page, a book or a URL opened for the first time is converted in a child process
-    while this one imports the reader's interface (see :mod:`reader.cli.background`).
+    while this one imports the reader's interface (see :mod:`reader.cli.background`);
+    a long one is shown from its first part while the child writes the rest.
     """
     from reader.cli.articles import (
         STDIN,
@@ -115,10 +116,16 @@ def _source(args: argparse.Namespace) -> ArticleSource | None:
         announce_fetch(argument, args.db)
         child = background.start(argument, snapshot_folder(args.db))
         if child is not None:
-            try:
-                import reader.tui.app  # noqa: F401  (meanwhile: the interface's modules)
-            finally:
-                background.finish(child)
+            try:  # meanwhile: the interface's modules, the reading screen's too
+                import reader.tui.app
+                import reader.tui.screens.reading  # noqa: F401
+            except BaseException:
+                background.stop(child)
+                raise
+            early = background.first_part(child, argument, args.db)
+            if early is not None:  # a long article: its first part now, the whole later
+                return early
+            background.finish(child)
     opened = open_article(argument, args.db, quiet=True)
     if opened.kind == "stdin" and not reattach_terminal():
         raise CliError("standard input was read, but there is no terminal to read in "

@@ -13,12 +13,13 @@ import io
 import posixpath
 import warnings
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
 from reader.sources.loader import ArticleError
+from reader.sources.partial import FIRST_PART_ABOVE, FIRST_PART_CHARS, first_part_blocks
 
 #: Encryption that only obfuscates embedded fonts (the text is readable).
 FONT_OBFUSCATION = ("http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC")
@@ -130,8 +131,14 @@ def _parse(content: bytes) -> Any:
     return body if body is not None else root
 
 
-def read_book(data: bytes, *, shown: str, extra: Mapping[str, str] | None = None) -> BookArticle:
+def read_book(data: bytes, *, shown: str, extra: Mapping[str, str] | None = None,
+              first_part: Callable[[str, int], None] | None = None) -> BookArticle:
     """The book in ``data`` as snapshot Markdown.
+
+    ``first_part``, for a long book, is called with the beginning of the Markdown
+    (front matter and the first chapters, as the whole begins) and the whole's
+    expected length as soon as they are written, before the other chapters are read
+    (see :mod:`reader.sources.partial`).
 
     Raises:
         ArticleError: Not a valid EPUB, protected by DRM, or without readable text.
@@ -160,13 +167,23 @@ def read_book(data: bytes, *, shown: str, extra: Mapping[str, str] | None = None
     for entry in entries:
         by_file.setdefault(entry.file, []).append(entry)
 
+    title = next(iter(_metadata(book, "title")), "")
+    authors = _metadata(book, "creator")
+    metadata = {
+        "title": title,
+        "author": " and ".join(authors) if len(authors) <= 2 else ", ".join(authors),
+        "date": next(iter(_metadata(book, "date")), "")[:10],
+        "site": next(iter(_metadata(book, "publisher")), ""),
+        **(extra or {}),
+    }
+    metadata = {key: value for key, value in metadata.items() if value}
+
+    chapters = list(_spine_documents(book, nav))
+    total = sum(len(item.content or b"") for item in chapters)
+    read = 0
+    waiting = first_part is not None and total > FIRST_PART_ABOVE
     blocks: list[str] = []
-    for idref, linear in book.spine:
-        item = book.get_item_with_id(idref)
-        if item is None or item is nav or str(linear).lower() == "no":
-            continue
-        if getattr(item, "media_type", "") not in DOCUMENT_TYPES:
-            continue
+    for item in chapters:
         here = by_file.get(posixpath.normpath(item.file_name), [])
         at_start = [(e.level, e.title) for e in here if not e.fragment]
         anchors = Anchors(keep_headings=not entries, drop_first_heading=bool(at_start))
@@ -181,21 +198,33 @@ def read_book(data: bytes, *, shown: str, extra: Mapping[str, str] | None = None
         missed = [(e.level, e.title) for e in here if e.fragment and e.fragment not in anchors.used]
         heads = [_heading(level, title) for level, title in at_start + missed]
         blocks.extend(heads + chapter)
+        read += len(item.content or b"")
+        if waiting and first_part is not None and _has_text(blocks):
+            written = sum(len(block) + 2 for block in blocks)
+            if written >= FIRST_PART_CHARS:
+                waiting = False
+                part = to_markdown(blocks[: first_part_blocks(blocks)], metadata)
+                first_part(part, round(written * total / max(1, read)))
 
-    if not any(not block.startswith("#") for block in blocks):
+    if not _has_text(blocks):
         raise ArticleError(f"{shown}: the book has no readable text")
-    title = next(iter(_metadata(book, "title")), "")
-    authors = _metadata(book, "creator")
-    metadata = {
-        "title": title,
-        "author": " and ".join(authors) if len(authors) <= 2 else ", ".join(authors),
-        "date": next(iter(_metadata(book, "date")), "")[:10],
-        "site": next(iter(_metadata(book, "publisher")), ""),
-        **(extra or {}),
-    }
-    metadata = {key: value for key, value in metadata.items() if value}
     return BookArticle(markdown=to_markdown(blocks, metadata), title=title or "Untitled",
                        metadata=metadata)
+
+
+def _spine_documents(book: Any, nav: Any) -> Iterable[Any]:
+    """The book's documents in reading order (not its contents page, nor those it marks
+    as outside the reading order)."""
+    for idref, linear in book.spine:
+        item = book.get_item_with_id(idref)
+        if item is None or item is nav or str(linear).lower() == "no":
+            continue
+        if getattr(item, "media_type", "") in DOCUMENT_TYPES:
+            yield item
+
+
+def _has_text(blocks: list[str]) -> bool:
+    return any(not block.startswith("#") for block in blocks)
 
 
 def _heading(level: int, title: str) -> str:

@@ -9,13 +9,15 @@ footnote markers, contents boxes, "skip to content" links) are cut out first.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from reader.sources.loader import ArticleError
+from reader.sources.partial import FIRST_PART_ABOVE, first_part_blocks
 
 #: Pages larger than this skip trafilatura's second opinion (its fallback extractors),
 #: which doubles the time on a long page and rarely changes a long article.
@@ -122,6 +124,7 @@ def extract_article(
     shown: str,
     url: str = "",
     extra: Mapping[str, str] | None = None,
+    first_part: Callable[[str, int], None] | None = None,
 ) -> PageArticle:
     """Find the article in a page and write it as snapshot Markdown.
 
@@ -130,12 +133,14 @@ def extract_article(
         shown: How messages name the page.
         url: Where the page came from (for relative links and the canonical address).
         extra: Front matter to add (``origin``, ``kind``, ``fetched``…).
+        first_part: Called with the beginning of the Markdown (as the whole begins)
+            and the whole's length, once the article is found, for a long article
+            (see :mod:`reader.sources.partial`).
 
     Raises:
         ArticleError: No article could be found in the page.
     """
     import trafilatura
-    from trafilatura.metadata import extract_metadata
 
     from reader.sources.html_markdown import MarkdownWriter, to_markdown
 
@@ -145,9 +150,7 @@ def extract_article(
     if tree is None:
         raise ArticleError(f"{shown}: is not an HTML page that can be read")
     prune(tree)
-    # The date search of trafilatura's default ("extensive") reads the whole page's
-    # text; the page's own declarations are enough for a reader.
-    meta = extract_metadata(tree, url or None, None, False)
+    meta = page_metadata(tree, url)
     found = trafilatura.bare_extraction(
         tree,
         url=url or None,
@@ -179,7 +182,95 @@ def extract_article(
     metadata = {key: value for key, value in metadata.items() if value}
     heading = "" if _starts_with_title(blocks, title) else title
     markdown = to_markdown(blocks, metadata, title_heading=heading)
+    if first_part is not None and len(markdown) > FIRST_PART_ABOVE:
+        count = first_part_blocks(blocks, head=len(heading) + 600)
+        first_part(to_markdown(blocks[:count], metadata, title_heading=heading), len(markdown))
     return PageArticle(markdown=markdown, title=title or "Untitled", metadata=metadata)
+
+
+#: A site's name from its address when the page gives none (trafilatura's own rule).
+_SITE_FROM_URL = re.compile(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)")
+
+
+def page_metadata(tree: Any, url: str = "") -> Any:
+    """What a page says about itself: title, author, date, site name, canonical address.
+
+    trafilatura's metadata steps, without those a reader has no use for (categories,
+    tags, licence), and with the date the page declares (see :func:`declared_date`)
+    rather than one searched for through the whole page's text, which on a long page
+    costs more than the rest together. Returns trafilatura's ``Document``.
+    """
+    try:
+        from trafilatura.metadata import (
+            examine_meta,
+            extract_author,
+            extract_meta_json,
+            extract_sitename,
+            extract_title,
+            extract_url,
+        )
+    except ImportError:  # a trafilatura without these steps: its whole metadata search
+        from trafilatura.metadata import extract_metadata
+
+        return extract_metadata(tree, url or None, None, False)
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:  # a user name, not an author's
+        meta.author = None
+    with contextlib.suppress(Exception):  # trafilatura's JSON-LD reader fails on odd data
+        meta = extract_meta_json(tree, meta)
+    meta.title = meta.title or extract_title(tree)
+    meta.author = meta.author or extract_author(tree)
+    meta.url = meta.url or extract_url(tree, url or None)
+    meta.date = declared_date(tree, meta.url)
+    if not meta.sitename:
+        meta.sitename = extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    elif meta.url and (match := _SITE_FROM_URL.match(meta.url)):
+        meta.sitename = match[1]
+    meta.clean_and_trim()
+    return meta
+
+
+#: Parts of a page's body where a date is declared: time and abbr elements, JSON-LD,
+#: bylines and date lines, and the footer ("last edited on 1 May 2024").
+_DATED = (".//time|.//abbr|.//script[@type='application/ld+json']|.//footer"
+          "|.//*[@id='footer' or @itemprop='datePublished' or @itemprop='dateModified'"
+          " or contains(@class, 'date') or contains(@id, 'date') or contains(@class, 'byline')"
+          " or contains(@class, 'published') or contains(@class, 'posted')"
+          " or contains(concat(' ', normalize-space(@class), ' '), ' footer ')]")
+#: A part with more elements than this is a wrapper, not a date line: left out.
+_DATED_MOST_ELEMENTS = 200
+
+
+def declared_date(tree: Any, url: str | None) -> str | None:
+    """The date a page declares: in its address, its ``<head>``, its JSON-LD, its time
+    and date elements, bylines and footer (found by htmldate, the publication date
+    first); None when it declares none. The rest of the page's text is not searched."""
+    from copy import deepcopy
+
+    from htmldate import find_date
+    from lxml.etree import SubElement
+    from lxml.html import Element
+
+    declared = Element("html")
+    head = tree.find("head")
+    if head is not None:
+        declared.append(deepcopy(head))
+    body = SubElement(declared, "body")
+    taken: set[Any] = set()
+    for element in tree.xpath(_DATED):
+        if any(parent in taken or parent is head for parent in element.iterancestors()):
+            continue  # inside a part already taken, or in the head
+        if sum(1 for _ in element.iter()) > _DATED_MOST_ELEMENTS:
+            continue
+        taken.add(element)
+        part = deepcopy(element)
+        part.tail = None
+        body.append(part)
+    return find_date(declared, extensive_search=False, original_date=True, url=url or None)
 
 
 def _pruned(element: Any) -> bool:

@@ -37,23 +37,36 @@ CODE = frozenset(("code", "kbd", "samp", "tt"))
 HI = {"#b": "**", "#i": "*", "#u": "", "#t": "`", "#sup": "", "#sub": ""}
 
 _SPACE = re.compile(r"[ \t\n\r\f\v\u00a0]+")
-#: Every character that could be Markdown markup, and its escaped form.
-_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#|~&$!"})
+#: Every character that could be Markdown markup (each is escaped with a backslash).
+_MARKUP = re.compile(r"[\\`*_\[\]<>#|~&$!]")
 _LINE_START = re.compile(r"(?:[-+=:>]|\d{1,9}[.)])(?=\s|$)|-{3,}|={3,}")
 _BREAK = "\x00"
+
+
+#: Tags already seen, and their local names (a page or a book uses a few dozen).
+_NAMES: dict[str, str] = {}
 
 
 def local_name(element: Any) -> str:
     """An element's tag without its namespace, in lower case ("" for comments and the like)."""
     tag = element.tag
+    try:
+        return _NAMES[tag]
+    except (KeyError, TypeError):  # a new tag, or a comment's (a function: not hashable here)
+        pass
     if not isinstance(tag, str):
         return ""
-    return tag.rsplit("}", 1)[-1].lower()
+    name = _NAMES[tag] = tag.rsplit("}", 1)[-1].lower()
+    return name
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return "\\" + match.group()
 
 
 def escape_text(text: str) -> str:
     """Text with every character that could be Markdown markup escaped."""
-    return text.translate(_ESCAPES)
+    return _MARKUP.sub(_escaped, text)
 
 
 def collapse(text: str) -> str:
@@ -411,6 +424,9 @@ def _one_line(text: str) -> str:
 
 def _paragraph(text: str) -> str:
     """Inline pieces made one paragraph: spaces collapsed, line breaks kept (as ``\\``)."""
+    if _BREAK not in text:  # the usual paragraph: one line
+        line = collapse(text)
+        return _line_safe(line) if line else ""
     lines = [collapse(line) for line in text.split(_BREAK)]
     while lines and not lines[0]:
         lines.pop(0)

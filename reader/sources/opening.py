@@ -13,6 +13,7 @@ import hashlib
 import os
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,6 +48,10 @@ STDIN = "-"
 STDIN_NAME = "standard input"
 #: Front matter keys that do not make a refreshed snapshot different.
 _VOLATILE = ("fetched",)
+
+#: Told of a snapshot's first part before the whole is written: (the snapshot's path,
+#: the first part's text, the whole's expected length); see :mod:`reader.sources.partial`.
+FirstPart = Callable[[Path, str, int], None]
 
 
 @dataclass(slots=True)
@@ -85,7 +90,7 @@ def kind_of(argument: str) -> str:
 
 
 def open_source(argument: str, folder: Path, *, refresh: bool = False,
-                stdin: BinaryIO | None = None) -> Opened:
+                stdin: BinaryIO | None = None, first_part: FirstPart | None = None) -> Opened:
     """Open ``argument`` (a path, a URL or ``-``), making or reusing its snapshot in ``folder``.
 
     Args:
@@ -93,23 +98,26 @@ def open_source(argument: str, folder: Path, *, refresh: bool = False,
         folder: Where snapshots live.
         refresh: Fetch or convert again even when a snapshot exists.
         stdin: The stream ``-`` reads (default: the process's standard input).
+        first_part: For a long page, book or URL converted into a new snapshot: told
+            of the snapshot's beginning as soon as it is known.
 
     Raises:
         ArticleError: One line naming the source and the reason.
     """
     kind = kind_of(argument)
     if kind == "web":
-        return open_url(argument, folder, refresh=refresh)
+        return open_url(argument, folder, refresh=refresh, first_part=first_part)
     if kind == "stdin":
         return open_stdin(stdin if stdin is not None else sys.stdin.buffer, folder)
     if kind in ("book", "page"):
-        return open_converted(argument, folder, kind, refresh=refresh)
+        return open_converted(argument, folder, kind, refresh=refresh, first_part=first_part)
     source = read_article(argument)
     if os.path.splitext(argument)[1].lower() not in (".md", ".markdown", ".txt", ".text"):
         from reader.sources.html_article import looks_like_html
 
         if looks_like_html(source.text):  # a saved page without .html in its name
-            return open_converted(argument, folder, "page", refresh=refresh)
+            return open_converted(argument, folder, "page", refresh=refresh,
+                                  first_part=first_part)
     return Opened(source=source, origin=os.path.abspath(argument), kind="file")
 
 
@@ -181,7 +189,17 @@ def _store(path: Path, text: str, origin: str, kind: str, old: ArticleSource | N
                   written=True, previous=None if old is None else old.text)
 
 
-def open_url(url: str, folder: Path, *, refresh: bool = False) -> Opened:
+def _told(first_part: FirstPart | None, path: Path, old: ArticleSource | None
+          ) -> Callable[[str, int], None] | None:
+    """``first_part`` for the snapshot at ``path``: only for a new one (a reader showing
+    an old snapshot's file is not shown another beginning)."""
+    if first_part is None or old is not None or path.exists():
+        return None
+    return lambda text, expected: first_part(path, text, expected)
+
+
+def open_url(url: str, folder: Path, *, refresh: bool = False,
+             first_part: FirstPart | None = None) -> Opened:
     """A web article: its snapshot if there is one (unless ``refresh``), else fetched now."""
     from reader.sources.web import fetch
 
@@ -197,7 +215,8 @@ def open_url(url: str, folder: Path, *, refresh: bool = False) -> Opened:
         from reader.sources.html_article import decode_html, extract_article
 
         html, _ = decode_html(page.data, page.charset)
-        text = extract_article(html, shown=shown, url=page.final_url, extra=extra).markdown
+        text = extract_article(html, shown=shown, url=page.final_url, extra=extra,
+                               first_part=_told(first_part, path, old)).markdown
     elif page.charset and page.charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
         try:  # a text article in the charset the server named
             text = page.data.decode(page.charset, errors="replace")
@@ -208,8 +227,8 @@ def open_url(url: str, folder: Path, *, refresh: bool = False) -> Opened:
     return _store(path, text, origin, "web", old)
 
 
-def open_converted(path_argument: str, folder: Path, kind: str, *, refresh: bool = False
-                   ) -> Opened:
+def open_converted(path_argument: str, folder: Path, kind: str, *, refresh: bool = False,
+                   first_part: FirstPart | None = None) -> Opened:
     """A saved page or an EPUB book: converted once, and again only when the file changes."""
     shown = inert(path_argument)
     origin = os.path.abspath(path_argument)
@@ -227,12 +246,14 @@ def open_converted(path_argument: str, folder: Path, kind: str, *, refresh: bool
     if kind == "book":
         from reader.sources.epub import read_book
 
-        text = read_book(data, shown=shown, extra=extra).markdown
+        text = read_book(data, shown=shown, extra=extra,
+                         first_part=_told(first_part, path, old)).markdown
     else:
         from reader.sources.html_article import decode_html, extract_article
 
         html, _ = decode_html(data)
-        text = extract_article(html, shown=shown, extra=extra).markdown
+        text = extract_article(html, shown=shown, extra=extra,
+                               first_part=_told(first_part, path, old)).markdown
     return _store(path, text, origin, kind, old)
 
 

@@ -101,3 +101,29 @@ def test_a_book_opens_at_its_first_chapter(session, tmp_path):
     db = tmp_path / "lib" / "db.json"
     _read_and_quit(session, f"{_readmark()} {shlex.quote(str(book))} --db {shlex.quote(str(db))}",
                    tmp_path / "status", "The Harbour Book", "The harbour was quiet at dawn.")
+
+
+def test_a_long_book_is_read_from_its_first_part_and_kept_whole(session, tmp_path):
+    from tests.unit.test_sources_parts import long_book
+
+    book = long_book(tmp_path / "long.epub")
+    db = tmp_path / "lib" / "db.json"
+    status = tmp_path / "status"
+    _tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+          f"{_readmark()} {shlex.quote(str(book))} --db {shlex.quote(str(db))}; "
+          f"echo $? > {shlex.quote(str(status))}")
+    _wait_for(session, lambda s: "The Harbour Book" in s.splitlines()[0]
+              and "Sentence 1.0 tells of the" in s)
+    _wait_for(session, lambda s: "loading" not in s.splitlines()[0])  # the whole is in
+    _tmux("send-keys", "-t", session, "G")  # the book's last chapter is there
+    _wait_for(session, lambda s: "Chapter 40" in s.splitlines()[0])
+    _tmux("send-keys", "-t", session, "q")
+    deadline = time.monotonic() + 20
+    while not status.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert status.read_text().strip() == "0"
+    listed = subprocess.run([_readmark(), "list", "--db", str(db)], capture_output=True,
+                            text=True, timeout=60)
+    assert "The Harbour Book" in listed.stdout
+    [snapshot] = (db.parent / "snapshots").iterdir()
+    assert "Sentence 40.59 tells of the" in snapshot.read_text(encoding="utf-8")

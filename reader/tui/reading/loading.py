@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from typing import TYPE_CHECKING
 
 from reader.annotations.records import Anchoring, find_in_preview
@@ -17,7 +18,8 @@ from reader.document.layout import Layout
 from reader.document.markdown import quick_title
 from reader.document.model import Document
 from reader.review.library import article_details
-from reader.sources.loader import ArticleSource
+from reader.sources.loader import ArticleError, ArticleSource
+from reader.sources.partial import expected_length, is_partial, whole_of
 from reader.sources.progressive import (
     locate,
     needs_preview,
@@ -59,8 +61,19 @@ class ArticleLoader:
         screen = self._screen
         source = screen.source
         position = self._find_in_store()
+        if is_partial(source):
+            # Only the first part of a new snapshot (reader.sources.partial): an article
+            # the library knows may be read anywhere, so its whole is waited for.
+            if screen.article_id is not None:
+                if not self._take_whole():
+                    return
+                source = screen.source
+                position = self._find_in_store()
+            else:
+                lines = source.text.count("\n") + 1
+                screen._total_lines = max(1, lines * expected_length(source) // len(source.text))
         records = self._stored_records()
-        if needs_preview(source):
+        if needs_preview(source) or is_partial(source):
             line = int(position.get("line", 0)) if position else 0
             preview = preview_document(source, line)
             self._show(preview, locate(preview, position))
@@ -126,7 +139,8 @@ class ArticleLoader:
     def _show(self, document: Document, offset: int) -> None:
         screen = self._screen
         # Until the whole article is parsed, estimate words from its size.
-        self.words = document.word_count if document.complete else len(screen.source.text) // 6
+        self.words = (document.word_count if document.complete
+                      else expected_length(screen.source) // 6)
         screen.query_one(StatusBar).title = document.title
         screen.query_one(OutlineTree).set_document(document)
         screen.view.set_document(document, offset)
@@ -142,6 +156,9 @@ class ArticleLoader:
         """Start-up work that can wait for the first screen: the library write, and
         the rest of the article (``source``) when a preview is showing."""
         screen = self._screen
+        if is_partial(screen.source):
+            self._wait_for_whole(records)  # recorded once it is whole
+            return
         new = screen.article_id is None
         self._record_opening()
         if source is not None:
@@ -154,6 +171,59 @@ class ArticleLoader:
             from reader.tui.reading.relink_offer import RelinkOffer
 
             RelinkOffer(screen).look()  # a moved and edited article it may be
+
+    def _take_whole(self) -> bool:
+        """Wait here for the whole of a first part (False: it could not be made)."""
+        screen = self._screen
+        try:
+            whole = whole_of(screen.source)
+        except ArticleError as error:
+            self._whole_failed(error)
+            return False
+        self._became_whole(whole)
+        return True
+
+    def _became_whole(self, whole: ArticleSource) -> None:
+        screen = self._screen
+        screen.source = whole
+        screen._total_lines = max(1, whole.text.count("\n") + 1)
+        if screen.reloader.path is None:  # its file did not exist yet when it started
+            screen.reloader.start()
+
+    def _wait_for_whole(self, records: list[dict]) -> None:
+        """Wait, in a thread, for the whole article; then go on as for a long article."""
+        screen = self._screen
+        partial = screen.source
+
+        def wait() -> None:
+            try:
+                whole, error = whole_of(partial), None
+            except ArticleError as problem:
+                whole, error = None, problem
+            except Exception as problem:  # said, rather than loading forever
+                whole, error = None, ArticleError(f"the article could not be made ({problem})")
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                screen.app.call_from_thread(self._whole_came, partial, whole, error, records)
+
+        threading.Thread(target=wait, name="readmark-whole", daemon=True).start()
+
+    def _whole_came(self, partial: ArticleSource, whole: ArticleSource | None,
+                    error: ArticleError | None, records: list[dict]) -> None:
+        screen = self._screen
+        if screen.source is not partial or not screen.is_attached:
+            return
+        if whole is None:
+            self._whole_failed(error or ArticleError("the article could not be made"))
+            return
+        self._became_whole(whole)
+        self._after_first_paint(whole, records)
+
+    def _whole_failed(self, error: ArticleError) -> None:
+        """The rest of the article could not be made (its snapshot not saved): nothing
+        can be kept of this reading, so the reader closes and says why."""
+        from rich.text import Text
+
+        self._screen.app.exit(return_code=2, message=Text(f"readmark: {error}"))
 
     def whole_ready(self, document: Document, layout: Layout, words: int,
                     records: list[dict], anchoring: Anchoring | None) -> None:
