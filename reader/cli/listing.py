@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from reader.cli.common import (
     EMPTY_LIBRARY,
@@ -41,19 +42,34 @@ def list_command(args: argparse.Namespace) -> int:
         print(EMPTY_LIBRARY)
         return 0
     articles, counts = found
+    from reader.store.paths import resolve_db_path, snapshots_dir
+
+    snapshots = snapshots_dir(resolve_db_path(args.db))
     rows = []
     for article in articles:
         highlights, notes = counts.get(article["id"], (0, 0))
         rows.append(
             (
                 str(article.get("title") or "(untitled)"),
-                shown_path(str(article.get("path") or "")),
+                shown_source(str(article.get("path") or ""), snapshots),
                 str(highlights),
                 str(notes),
             )
         )
     sys.stdout.write("".join(line + "\n" for line in format_table(rows)))
     return 0
+
+
+def shown_source(path: str, snapshots: Path) -> str:
+    """Where an article comes from: a web article's address, a saved page's or a book's
+    file, "standard input", rather than the snapshot readmark reads; else its path.
+    Marked when the file read (the snapshot) is no longer there."""
+    from reader.sources.snapshots import snapshot_origin
+
+    found = snapshot_origin(path, snapshots) if path else None
+    if found is None:
+        return shown_path(path)
+    return shown(found[0]) if os.path.exists(path) else f"{shown(found[0])} {MISSING}"
 
 
 def shown_path(path: str) -> str:

@@ -102,6 +102,20 @@ def read_front_matter(text: str) -> dict[str, str]:
     return found
 
 
+def snapshot_origin(path: str | os.PathLike[str], folder: Path) -> tuple[str, str] | None:
+    """Where the snapshot at ``path`` came from, from its front matter: (origin, kind),
+    such as (its URL, "web"); None when ``path`` is not a snapshot in ``folder``."""
+    if os.path.dirname(os.path.abspath(path)) != os.path.abspath(folder):
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            meta = read_front_matter(stream.read(8192))
+    except OSError:
+        return None
+    origin, kind = meta.get("origin", ""), meta.get("kind", "")
+    return (origin, kind) if origin and kind else None
+
+
 def body_of(text: str) -> str:
     """A snapshot's text after its front matter."""
     if text.startswith("---"):

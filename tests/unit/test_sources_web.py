@@ -264,6 +264,20 @@ def test_add_says_what_was_added_and_why_not(site, db, capsys):
     assert "Rivers Are Running Warmer" in listing and "Notes on Slow Reading" in listing
 
 
+def test_list_shows_where_each_article_came_from_not_its_snapshot(site, db, capsys):
+    url = site.url("/news.html")
+    assert cli(capsys, "add", url, str(PAGES / "blog.html"), "--db", str(db))[0] == 0
+    rows = {line.split("  ")[0]: line for line in cli(capsys, "list", "--db", str(db))[1]
+            .splitlines()[1:]}
+    news, blog = rows["Rivers Are Running Warmer, Study Finds"], rows["Notes on Slow Reading"]
+    assert url in news and str(PAGES / "blog.html") in blog
+    assert all("snapshots" not in row and "(missing)" not in row for row in (news, blog))
+    for snapshot in snapshots(db):  # the text readmark reads is gone: said so
+        snapshot.unlink()
+    rows = cli(capsys, "list", "--db", str(db))[1].splitlines()[1:]
+    assert all("(missing)" in row for row in rows)
+
+
 FIRST = ["The harbour master counted the ships each morning at six.",
          "Storms came from the west in the autumn months and closed the port.",
          "A new lighthouse was finished in the spring of that year."]
