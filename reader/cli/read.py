@@ -143,6 +143,8 @@ def _need_terminal() -> None:
     from reader.cli.articles import piped_stdin, reattach_terminal
     from reader.cli.common import on_terminal
 
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return  # another driver draws the app (the browser, under `readmark serve`)
     if on_terminal() or (piped_stdin() and reattach_terminal()):
         return
     raise CliError("the reader needs a terminal; try readmark text ARTICLE "
