@@ -199,6 +199,12 @@ def _locate(fingerprint: str, source: str, store: Store | None, base: Path) -> _
     candidates: list[str] = []
     if path:
         candidates = [path] if os.path.isabs(path) else [str(base / path), os.path.abspath(path)]
+    elif source.startswith(("http://", "https://")) and store is not None and store.path:
+        # A web article's annotations: its snapshot in this library, if it has one.
+        from reader.sources.snapshots import snapshots_of_url
+        from reader.store.paths import snapshots_dir
+
+        candidates = [str(found) for found in snapshots_of_url(source, snapshots_dir(store.path))]
     label = source or fingerprint or "the file"
     if store is not None:
         found = store.find_article(fingerprint=fingerprint) if fingerprint else None

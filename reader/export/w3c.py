@@ -109,11 +109,13 @@ def source_path(iri: str) -> str:
 
 
 def _target_source(article: ExportArticle) -> str:
-    """The target's ``source``: the article's file, else its URL, else its fingerprint."""
-    if article.source:
-        return source_iri(article.source)
+    """The target's ``source``: the article's web address when it has one (a web
+    article's: its snapshot is readmark's copy of it), else its file, else its
+    fingerprint. ``readmark:fingerprint`` beside it still names readmark's text."""
     if article.url:
         return article.url
+    if article.source:
+        return source_iri(article.source)
     return READMARK_NS + "article:" + url_quote(article.fingerprint or article.title, safe="")
 
 

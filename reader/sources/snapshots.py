@@ -116,6 +116,33 @@ def snapshot_origin(path: str | os.PathLike[str], folder: Path) -> tuple[str, st
     return (origin, kind) if origin and kind else None
 
 
+def snapshots_of_url(url: str, folder: Path) -> list[Path]:
+    """The snapshots in ``folder`` of the web article at ``url``: the one opening ``url``
+    makes, and those whose front matter gives ``url`` as their address or origin."""
+    wanted = normal_url(url)
+    found: list[Path] = []
+    own = folder / key_for_url(wanted)
+    if own.is_file():
+        found.append(own)
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return found
+    for name in names:
+        path = folder / name
+        if path == own or not name.endswith(".md") or name.startswith("."):
+            continue
+        try:
+            with open(path, encoding="utf-8", errors="replace") as stream:
+                meta = read_front_matter(stream.read(8192))
+        except OSError:
+            continue
+        addresses = (meta.get("url", ""), meta.get("origin", ""))
+        if any(address and normal_url(address) == wanted for address in addresses):
+            found.append(path)
+    return found
+
+
 def body_of(text: str) -> str:
     """A snapshot's text after its front matter."""
     if text.startswith("---"):

@@ -278,6 +278,34 @@ def test_list_shows_where_each_article_came_from_not_its_snapshot(site, db, caps
     assert all("(missing)" in row for row in rows)
 
 
+def test_the_w3c_export_of_a_web_article_targets_its_address_and_imports_back(site, tmp_path,
+                                                                             capsys):
+    import json
+
+    url = site.html("/harbour-notes.html", article_page("Harbour Notes", FIRST))
+    first, second = tmp_path / "one" / "readmark.json", tmp_path / "two" / "readmark.json"
+    assert cli(capsys, "add", url, "--db", str(first))[0] == 0
+    assert cli(capsys, "highlight", url, "--quote", "Storms came from the west", "--note",
+               "every autumn", "--db", str(first))[0] == 0
+    exported = tmp_path / "notes.json"
+    code, _, err = cli(capsys, "export", url, "--format", "json", "-o", str(exported), "--db",
+                       str(first))
+    assert code == 0, err
+    [annotation] = json.loads(exported.read_text(encoding="utf-8"))["first"]["items"]
+    assert annotation["target"]["source"] == url
+    assert annotation["target"]["readmark:fingerprint"]  # readmark's text, named too
+
+    # Another library holds the page as it is now (a different text, so another
+    # fingerprint): the annotations find it by its address.
+    site.html("/harbour-notes.html", article_page("Harbour Notes", [*FIRST, "A new pier."]))
+    assert cli(capsys, "add", url, "--db", str(second))[0] == 0
+    code, out, err = cli(capsys, "import", str(exported), "--db", str(second))
+    assert code == 0, err
+    exported_again = cli(capsys, "export", url, "--db", str(second), "--no-timestamp")[1]
+    assert "> Storms came from the west" in exported_again and "every autumn" in exported_again
+    assert "Detached" not in exported_again
+
+
 FIRST = ["The harbour master counted the ships each morning at six.",
          "Storms came from the west in the autumn months and closed the port.",
          "A new lighthouse was finished in the spring of that year."]
