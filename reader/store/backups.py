@@ -1,7 +1,9 @@
 """Backups of the library: zip files made daily, before upgrades and bulk changes.
 
-A backup is a zip of the main file and every annotation file, written
-atomically into ``<dir>/backups/``; the newest :data:`BACKUPS_KEPT` are kept.
+A backup is a zip of the main file, every annotation file and the snapshots of the
+articles the library knows (``snapshots/``: the text a web article's or a book's
+highlights anchor to), written atomically into ``<dir>/backups/``; the newest
+:data:`BACKUPS_KEPT` are kept.
 :mod:`reader.store.recovery` looks in them for a good copy of a damaged file.
 """
 
@@ -109,6 +111,7 @@ class Backups:
                                    for aid in sorted(self._core.article_ids_on_disk())]
                         if path.exists():
                             members.insert(0, (path, path.name))
+                        members += snapshot_members(path)
                         # When each file was written (ns), to tell later whether the
                         # backup's copy is newer than a file's previous generation.
                         written = {name: os.stat(source).st_mtime_ns for source, name in members}
@@ -182,6 +185,26 @@ class Backups:
             if isinstance(data, dict) and not problem(data):
                 return data, path, when, written
         return None
+
+
+def snapshot_members(path: Path) -> list[tuple[Path, str]]:
+    """The snapshots (what readmark keeps of web pages, books and piped text) of the
+    articles the library file at ``path`` knows, as (file, name in a backup): the text
+    their highlights anchor to. Others in the folder (of removed articles) are left out."""
+    from reader.store.paths import snapshots_dir
+
+    folder = os.path.abspath(snapshots_dir(path))
+    try:
+        articles = json.loads(path.read_bytes()).get("articles", {})
+    except (OSError, ValueError, AttributeError):
+        return []  # no readable library file: nothing to say which snapshots are its
+    found: set[str] = set()
+    for record in articles.values() if isinstance(articles, dict) else ():
+        stored = record.get("path") if isinstance(record, dict) else None
+        if isinstance(stored, str) and os.path.dirname(os.path.abspath(stored)) == folder:
+            found.add(os.path.basename(stored))
+    return [(Path(folder, name), f"snapshots/{name}") for name in sorted(found)
+            if os.path.isfile(os.path.join(folder, name))]
 
 
 def _written_ns(z: zipfile.ZipFile, member: str) -> int:
