@@ -243,11 +243,14 @@ def looks_like_plain_text(source: str) -> bool:
     """True when the text has no Markdown block syntax worth a Markdown parser.
 
     Headings (``#`` or underlined), fenced code, block quotes, pipe tables,
-    reference definitions, HTML blocks or YAML front matter mean Markdown.
-    Inline ``**bold**`` or ``- item`` lines alone do not: the plain-text
-    parser handles those.
+    reference definitions, HTML blocks or YAML front matter mean Markdown
+    (unless the front matter says ``format: plain``, as readmark's snapshot of a
+    plain-text web article does). Inline ``**bold**`` or ``- item`` lines alone
+    do not: the plain-text parser handles those.
     """
     text = _normalise(source)
-    if text.startswith("---\n") and _front_matter(text[:20000].split("\n"))[0]:
-        return False
+    if text.startswith("---\n"):
+        body_start, metadata = _front_matter(text[:20000].split("\n"))
+        if body_start:
+            return metadata.get("format", "").strip().lower() == "plain"
     return _MD_BLOCK.search(text) is None and _MD_SETEXT.search(text) is None

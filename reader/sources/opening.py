@@ -36,6 +36,7 @@ from reader.sources.snapshots import (
     key_for_url,
     normal_url,
     read_front_matter,
+    with_front_matter,
     write_snapshot,
 )
 from reader.sources.web import is_url
@@ -217,14 +218,48 @@ def open_url(url: str, folder: Path, *, refresh: bool = False,
         html, _ = decode_html(page.data, page.charset)
         text = extract_article(html, shown=shown, url=page.final_url, extra=extra,
                                first_part=_told(first_part, path, old)).markdown
-    elif page.charset and page.charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        try:  # a text article in the charset the server named
-            text = page.data.decode(page.charset, errors="replace")
-        except LookupError:
-            text, _ = decode_text(page.data, shown)
-    else:  # a text article served as it is (Markdown or plain text): kept as sent
-        text, _ = decode_text(page.data, shown)
+    else:  # a text article (Markdown or plain text): kept as sent, with front matter
+        text = _text_snapshot(_text_of(page.data, page.charset, shown), page.final_url, extra)
     return _store(path, text, origin, "web", old)
+
+
+def _text_of(data: bytes, charset: str | None, shown: str) -> str:
+    """A text article's text, in the charset its server named (else as a file's)."""
+    if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            return data.decode(charset, errors="replace")
+        except LookupError:
+            pass
+    return decode_text(data, shown)[0]
+
+
+#: A first line longer than this is a paragraph, not a title (the address is the title).
+TITLE_LINE_LIMIT = 100
+
+
+def _text_snapshot(text: str, url: str, extra: dict[str, str]) -> str:
+    """A text article with the front matter of a web article, so that it is known by
+    its title and address like any other (``format: plain`` keeps plain text plain).
+
+    The title is its first line (a Markdown heading's text), else its address. Plain
+    text whose first line the plain-text reader already takes as its title is given
+    none (a title in front matter changes how that reader ranks the headings).
+    """
+    from reader.document.plaintext import looks_like_plain_text, parse_plaintext
+
+    plain = looks_like_plain_text(text)
+    first = next((line.strip() for line in body_of(text).splitlines() if line.strip()), "")
+    if not plain and first.startswith("#"):
+        first = first.lstrip("#").strip().rstrip("#").strip()
+    title = " ".join(first.split())
+    if not title or len(title) > TITLE_LINE_LIMIT:
+        title = url
+    fields = {"title": title, "url": url, **extra}
+    if plain:
+        fields["format"] = "plain"
+        if parse_plaintext(text[:20_000]).title == title:
+            del fields["title"]
+    return with_front_matter(text, fields)
 
 
 def open_converted(path_argument: str, folder: Path, kind: str, *, refresh: bool = False,

@@ -18,8 +18,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 #: Front matter keys a snapshot writes, in this order (others follow, sorted).
-FIELD_ORDER = ("title", "author", "date", "site", "url", "origin", "kind", "origin_sha256",
-               "fetched")
+FIELD_ORDER = ("title", "author", "date", "site", "url", "origin", "kind", "format",
+               "origin_sha256", "fetched")
 _PLAIN = re.compile(r"[A-Za-z0-9/][\w ./,()&+@%?=~:#-]*")
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -79,6 +79,18 @@ def front_matter(fields: Mapping[str, str]) -> str:
     keys = known + sorted(key for key in fields if key not in FIELD_ORDER)
     lines = [f"{key}: {yaml_scalar(str(fields[key]))}" for key in keys if str(fields[key]).strip()]
     return "\n".join(["---", *lines, "---"])
+
+
+def with_front_matter(text: str, fields: Mapping[str, str]) -> str:
+    """``text`` with ``fields`` in its front matter: added to the one it has (where
+    the keys it already has stay as they are), else in a new one before it."""
+    existing = read_front_matter(text)
+    if existing:
+        end = text.find("\n---", 3)
+        added = {key: value for key, value in fields.items() if key not in existing}
+        lines = front_matter(added).split("\n")[1:-1]
+        return text[: end + 1] + "".join(line + "\n" for line in lines) + text[end + 1 :]
+    return front_matter(fields) + "\n\n" + text
 
 
 def read_front_matter(text: str) -> dict[str, str]:

@@ -138,6 +138,76 @@ def test_a_markdown_file_served_as_text_is_read_as_markdown(site, db, capsys):
     assert outline.splitlines() == ["Served Notes"]
 
 
+KEEPERS_LOG = """The Keeper's Log
+
+The keeper climbed the stairs each night at dusk and lit the lamp. He wrote
+the weather in a book, and the ships that passed, and the state of the sea.
+
+WINTER
+
+In winter the storms came from the west and the lamp burned until morning.
+Some nights no ship passed at all, and he wrote that down too.
+"""
+
+
+def test_a_plain_text_article_is_kept_with_front_matter_and_read_as_plain_text(site, db,
+                                                                              capsys):
+    from reader.document.plaintext import parse_plaintext
+
+    url = site.url("/log.txt")
+    site.pages["/log.txt"] = Response(200, KEEPERS_LOG.encode(),
+                                      {"Content-Type": "text/plain; charset=utf-8"})
+    assert cli(capsys, "add", url, "--db", str(db))[0] == 0
+    [snapshot] = snapshots(db)
+    meta = read_front_matter(snapshot.read_text(encoding="utf-8"))
+    assert meta["url"] == url and meta["origin"] == url and meta["kind"] == "web"
+    assert meta["format"] == "plain"
+    # Read as plain text still: the same text, headings and title as the file alone.
+    alone = parse_plaintext(KEEPERS_LOG, "log.txt")
+    code, text, err = cli(capsys, "text", url, "--db", str(db))
+    assert code == 0, err
+    assert text.split() == alone.text.split()
+    local = db.parent.parent / "log.txt"
+    local.write_text(KEEPERS_LOG, encoding="utf-8")
+    outline = cli(capsys, "outline", url, "--db", str(db))[1]
+    assert outline == cli(capsys, "outline", str(local), "--db", str(db))[1]
+    assert outline.splitlines()[0] == "The Keeper's Log" and "WINTER" in outline
+    assert "The Keeper's Log" in cli(capsys, "list", "--db", str(db))[1]
+    # Known by its title: refreshed by it.
+    site.pages["/log.txt"] = Response(200, KEEPERS_LOG.replace("at dusk", "at six").encode(),
+                                      {"Content-Type": "text/plain; charset=utf-8"})
+    code, out, err = cli(capsys, "refresh", "The Keeper's Log", "--db", str(db))
+    assert code == 0, err
+    assert out.startswith(f"refreshed “The Keeper's Log” ({url})")
+    assert "each night at six" in cli(capsys, "text", url, "--db", str(db))[1]
+
+
+def test_a_text_article_without_a_title_line_is_named_by_its_address(site, db, capsys):
+    url = site.url("/untitled.txt")
+    first = "this first line runs on and on like a paragraph, far too long to be a title " * 2
+    site.pages["/untitled.txt"] = Response(200, (first + "\n\nAnd more.\n").encode(),
+                                           {"Content-Type": "text/plain"})
+    assert cli(capsys, "add", url, "--db", str(db))[0] == 0
+    [snapshot] = snapshots(db)
+    assert read_front_matter(snapshot.read_text(encoding="utf-8"))["title"] == url
+    assert url in cli(capsys, "list", "--db", str(db))[1]
+
+
+def test_a_markdown_article_keeps_its_own_front_matter_and_gains_readmarks(site, db, capsys):
+    url = site.url("/fm.md")
+    served = "---\ntitle: Tide Tables\ntags: [sea, tides]\n---\n\n# Tides\n\nHigh water at six.\n"
+    site.pages["/fm.md"] = Response(200, served.encode(), {"Content-Type": "text/markdown"})
+    assert cli(capsys, "add", url, "--db", str(db))[0] == 0
+    [snapshot] = snapshots(db)
+    kept = snapshot.read_text(encoding="utf-8")
+    meta = read_front_matter(kept)
+    assert meta["title"] == "Tide Tables" and meta["tags"] == "[sea, tides]"
+    assert meta["origin"] == url and meta["kind"] == "web" and "format" not in meta
+    assert kept.endswith("---\n\n# Tides\n\nHigh water at six.\n")
+    served_notes = cli(capsys, "text", "--markdown", site.url("/notes.md"), "--db", str(db))[1]
+    assert read_front_matter(served_notes)["title"] == "Served Notes"
+
+
 def test_reopening_a_url_reads_its_snapshot_without_the_network(db, capsys):
     from tests.unit.sources_helpers import Site
 
@@ -299,7 +369,7 @@ def test_the_w3c_export_of_a_web_article_targets_its_address_and_imports_back(si
     # fingerprint): the annotations find it by its address.
     site.html("/harbour-notes.html", article_page("Harbour Notes", [*FIRST, "A new pier."]))
     assert cli(capsys, "add", url, "--db", str(second))[0] == 0
-    code, out, err = cli(capsys, "import", str(exported), "--db", str(second))
+    code, _, err = cli(capsys, "import", str(exported), "--db", str(second))
     assert code == 0, err
     exported_again = cli(capsys, "export", url, "--db", str(second), "--no-timestamp")[1]
     assert "> Storms came from the west" in exported_again and "every autumn" in exported_again
