@@ -238,7 +238,9 @@ def normalise_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
         tags = _TAG_SPLIT.split(tags)
     seen: dict[str, str] = {}
     for tag in tags:
-        tag = tag.strip().lstrip("#").strip()
+        tag = tag.strip()
+        while tag.startswith("#"):  # "# #x" is x: normalising twice changes nothing
+            tag = tag[1:].strip()
         if tag and tag.lower() not in seen:
             seen[tag.lower()] = tag
     return tuple(seen.values())
