@@ -20,12 +20,12 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from reader.store.errors import AnnotationNotFound, CardChanged, _CorruptFile
+from reader.store.file_shapes import _annotation_file_problem
 from reader.store.files import (
     _ANNOTATIONS,
     _CARDS,
     _REVIEWS,
     Signature,
-    _annotation_file_problem,
     _check_id,
     _check_json,
     _json_copy,

@@ -36,6 +36,7 @@ from reader.store.errors import (
     StoreReadOnly,
     _CorruptFile,
 )
+from reader.store.file_shapes import _annotation_file_problem, _main_problem
 from reader.store.files import (
     _ANNOTATIONS,
     _ARTICLES,
@@ -43,9 +44,7 @@ from reader.store.files import (
     _RECORD,
     _RECORD_FIELDS,
     Clock,
-    _annotation_file_problem,
     _AtomicJSONStorage,
-    _main_problem,
     _new_tinydb,
     _put,
     _utc_now,

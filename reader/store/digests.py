@@ -19,11 +19,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from reader.store.errors import StoreError, _CorruptFile
+from reader.store.file_shapes import _article_problem
 from reader.store.files import (
     _ANNOTATIONS,
     _CARDS,
     Signature,
-    _article_problem,
     _atomic_write,
     _dumps,
     _read_json_file,

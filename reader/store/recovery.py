@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader.store import repair
 from reader.store.errors import StoreAccessError, StoreError, _CorruptFile
+from reader.store.file_shapes import _annotation_file_problem, _main_problem
 from reader.store.files import (
     _ANNOTATIONS,
     _ARTICLES,
@@ -33,9 +34,7 @@ from reader.store.files import (
     _RECORD_FIELDS,
     _TMP_RE,
     SCHEMA_VERSION,
-    _annotation_file_problem,
     _AtomicJSONStorage,
-    _main_problem,
     _read_json_file,
     _schema_doc,
     _schema_version,

@@ -27,14 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.store.errors import StoreAccessError, StoreError, _CorruptFile
+from reader.store.file_shapes import _annotation_file_problem, _main_problem
 from reader.store.files import (
     _ANNOTATIONS,
     _ARTICLES,
     _META,
-    _annotation_file_problem,
     _AtomicJSONStorage,
     _fsync_dir,
-    _main_problem,
     _read_json_file,
     _schema_doc,
     generation,

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 
 from reader.store.errors import StoreAccessError, StoreReadOnly, _CorruptFile
+from reader.store.file_shapes import _article_problem, _main_problem
 from reader.store.files import (
     SCHEMA_VERSION,
-    _article_problem,
     _atomic_write,
     _AtomicJSONStorage,
     _check_id,
     _check_json,
-    _main_problem,
     _new_tinydb,
     _put,
     _read_json_file,
