@@ -2,55 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import shlex
-import shutil
 import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
+from tests.ui import test_terminal_e2e as terminal
+from tests.ui.test_terminal_e2e import _readmark, _tmux
+from tests.ui.test_terminal_e2e import session as session  # the fixture: a tmux of its own
 from tests.unit.sources_helpers import PAGES, Chapter, Site, build_epub
 
 pytestmark = pytest.mark.e2e
 
-SOCKET = f"readmark-sources-test-{os.getpid()}"
-
-
-def _readmark() -> str:
-    beside = Path(sys.executable).parent / "readmark"
-    return str(beside) if beside.exists() else (shutil.which("readmark") or "readmark")
-
-
-def _tmux(*args: str) -> str:
-    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    return subprocess.run(["tmux", "-L", SOCKET, *args], check=True, capture_output=True,
-                          text=True, env=environment).stdout
 
 
 def _wait_for(session: str, predicate, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = _tmux("capture-pane", "-p", "-t", session)
-        if predicate(screen):
-            return screen
-        time.sleep(0.05)
-    raise AssertionError(f"timed out; the screen was:\n{screen}")
-
-
-@pytest.fixture
-def session():
-    if shutil.which("tmux") is None:
-        if os.environ.get("CI"):
-            pytest.fail("tmux is required for the end-to-end test (.ci/run installs it)")
-        pytest.skip("tmux is not installed")
-    name = f"readmark-src-{uuid.uuid4().hex[:8]}"
-    yield name
-    subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+    """As the terminal tests wait, a little longer: a page or a book is converted first."""
+    return terminal._wait_for(session, predicate, timeout)
 
 
 def _read_and_quit(session: str, command: str, status: Path, title: str, line: str) -> None:
