@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.ui.support import settle
 
 SIZE = (100, 30)
@@ -281,3 +283,51 @@ async def test_E_exports_markdown_and_the_palette_offers_other_formats(make_read
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         assert (tmp_path / "notes" / "Test Article.csv").exists()
+
+
+@pytest.fixture
+def slow_start(monkeypatch):
+    """The start-up work after the first screen (which gives a new article its place
+    in the library, and so its highlights) comes late enough to type before it."""
+    from reader.tui.reading import loading
+
+    monkeypatch.setattr(loading, "FIRST_FRAME_WRITE_SECONDS", 0.6)
+
+
+async def _until_loaded(app, pilot) -> None:
+    for _ in range(100):
+        if getattr(app.screen, "annotator", None) is not None or not hasattr(app.screen, "view"):
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+async def test_keys_typed_before_the_article_has_loaded_are_not_lost(make_reader, article_path,
+                                                                      store, slow_start):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "h")
+        assert app.screen.annotator is None  # the h waits for the load
+        await _until_loaded(app, pilot)
+        await pilot.pause()
+        assert _texts(app) == ["The opening paragraph sets the scene."]
+        assert len(_stored(store, app)) == 1
+
+
+async def test_a_note_asked_for_while_loading_opens_once_loaded(make_reader, article_path,
+                                                                slow_start):
+    from reader.tui.screens.note_editor import NoteEditorScreen
+
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "a")
+        assert app.screen.annotator is None
+        await _until_loaded(app, pilot)
+        for _ in range(20):
+            if isinstance(app.screen, NoteEditorScreen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, NoteEditorScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert _texts(app) == []  # not saved: the highlight made for it went again

@@ -30,6 +30,9 @@ class AnnotationActions:
         self._screen = screen
         self.annotator: Annotator | None = None
         self.next_color = DEFAULT_COLOR
+        #: A highlight, note or tags asked for before the article had loaded: done
+        #: once it has, rather than dropped (keys typed straight after opening).
+        self._waiting: Callable[[], None] | None = None
 
     @property
     def _view(self) -> ArticleView:
@@ -50,6 +53,9 @@ class AnnotationActions:
             screen.notify(f"Highlights were re-anchored but not saved: {error}",
                           severity="warning", timeout=10)
         self.show()
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            screen.call_after_refresh(waiting)
         if screen.focus_highlight is not None:
             wanted = self.annotator.get(screen.focus_highlight)
             if wanted is not None and not wanted.detached:
@@ -106,10 +112,16 @@ class AnnotationActions:
             self._screen.notify(str(error), severity="warning", timeout=5)
         return None
 
+    def _ready(self, action: Callable[[], None]) -> bool:
+        """Whether highlights can be made now; if not, ``action`` waits for the load."""
+        if self.annotator is not None:
+            return True
+        self._waiting = action
+        self._screen.notify("Loading the article: that follows in a moment.", timeout=3)
+        return False
+
     def _make(self) -> Highlight | None:
         if self.annotator is None:
-            self._screen.notify("Highlights become available once the article has loaded.",
-                                severity="warning", timeout=4)
             return None
         span = self._target_span()
         if span is None:
@@ -123,6 +135,8 @@ class AnnotationActions:
     # --------------------------------------------------------------- actions
     def highlight(self) -> None:
         """Highlight the selection, or else the cursor's sentence (not twice)."""
+        if not self._ready(self.highlight):
+            return
         span = self._target_span()
         if span is not None and self.annotator is not None and self.annotator.document:
             wanted = trim_span(self.annotator.document.text, *span)
@@ -168,6 +182,8 @@ class AnnotationActions:
     def note(self) -> None:
         """Edit the note of the highlight under the cursor (made first if needed;
         a highlight made only to hold the note goes again if the note is not saved)."""
+        if not self._ready(self.note):
+            return
         made = self._for_editing()
         if made is None:
             return
@@ -189,6 +205,8 @@ class AnnotationActions:
     def tags(self) -> None:
         """Edit the tags of the highlight under the cursor (made first if needed;
         a highlight made only to hold the tags goes again if they are not saved)."""
+        if not self._ready(self.tags):
+            return
         made = self._for_editing()
         if made is None or self.annotator is None:
             return
