@@ -9,12 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reader.annotations.records import (
-    COLORS,
-    DEFAULT_COLOR,
-    anchor_records,
-    normalise_tags,
-)
+from reader.annotations.anchoring import anchor_all
+from reader.annotations.records import COLORS, DEFAULT_COLOR, normalise_tags
 from reader.annotations.selectors import TextQuote, parse_selectors, selectors
 from reader.document.model import Document
 from reader.export.importing_hypothesis import (
@@ -194,8 +190,10 @@ def _flat_selectors(selector: Any, depth: int = 0) -> list[Mapping[str, Any]]:
     return flat
 
 
-def _pick_target(target: Any) -> tuple[str, Mapping[str, Any]]:
-    """(source, the target object holding the selectors) of an annotation."""
+def _pick_target(target: Any) -> tuple[str, Mapping[str, Any], list[Mapping[str, Any]]]:
+    """(source, the target object holding the selectors, its selectors, flattened)."""
+    if isinstance(target, dict):  # the common case: one target object
+        return _target_source(target), target, _flat_selectors(target.get("selector"))
     options = target if isinstance(target, list) else [target]
     first_source = ""
     objects: list[Mapping[str, Any]] = []
@@ -205,14 +203,13 @@ def _pick_target(target: Any) -> tuple[str, Mapping[str, Any]]:
         elif isinstance(option, dict):
             objects.append(option)
     for option in objects:
-        quote_found = any(
-            s.get("type") == "TextQuoteSelector" for s in _flat_selectors(option.get("selector"))
-        )
-        if quote_found:
-            return _target_source(option) or first_source, option
+        flat = _flat_selectors(option.get("selector"))
+        if any(s.get("type") == "TextQuoteSelector" for s in flat):
+            return _target_source(option) or first_source, option, flat
     if objects:
-        return _target_source(objects[0]) or first_source, objects[0]
-    return first_source, {}
+        flat = _flat_selectors(objects[0].get("selector"))
+        return _target_source(objects[0]) or first_source, objects[0], flat
+    return first_source, {}, []
 
 
 def _target_source(target: Mapping[str, Any]) -> str:
@@ -249,8 +246,8 @@ def _parse_one(item: Mapping[str, Any], defaults: Mapping[str, str], n: int) -> 
     notes.append(_text(item.get("text")))  # Hypothesis
     if isinstance(item.get("tags"), list):
         tags += [tag for tag in item["tags"] if isinstance(tag, str)]
-    source, target = _pick_target(item.get("target"))
-    position, quote = parse_selectors(list(_flat_selectors(target.get("selector"))))
+    source, target, flat = _pick_target(item.get("target"))
+    position, quote = parse_selectors(flat)
     if quote is not None and not quote.exact.strip():
         quote = None
     style = target.get("styleClass")
@@ -355,12 +352,21 @@ def import_records(
         records.append(record)
     if document is None or not records:
         return records
-    anchored = anchor_records(document, records)
-    for record, highlight in zip(records, anchored.highlights):
-        if highlight.detached:
+    # Anchored here rather than through anchor_records: an import needs only the
+    # spans and sections, not highlights (50,000 annotations spent seconds on them).
+    text = document.text
+    quoted = [a for a in annotations if a.quote is not None]
+    found = anchor_all(text, [(a.position, a.quote) for a in quoted])  # type: ignore[misc]
+    paths: dict[int | None, list[str]] = {}  # section -> its path (many share one)
+    for record, anchor in zip(records, found):
+        if anchor is None:
             record["detached"] = True
             continue
-        record["target"] = {"selector": selectors(document.text, highlight.start, highlight.end)}
-        record["section"] = list(highlight.section)  # anchoring found it already
+        where = document.section_index_at(anchor.start)
+        section = paths.get(where)
+        if section is None:
+            section = paths[where] = document.section_path(anchor.start)
+        record["target"] = {"selector": selectors(text, anchor.start, anchor.end)}
+        record["section"] = list(section)
         record["detached"] = False
     return records
