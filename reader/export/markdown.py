@@ -41,12 +41,20 @@ DETACHED_NOTICE = (
 )
 
 
-_ESCAPE_ALWAYS = re.compile(r"[\\`*\[\]<|~$#^]")
+_ESCAPE_ALWAYS = re.compile(r"[\\`*\[\]<|~$^]")
+# "#" only starts a heading or an Obsidian tag where no word or path goes before it:
+# left alone in "page#part", so a web address keeps it as written (an escape inside
+# an address that a renderer links by itself would show, and break the link).
+_ESCAPE_HASH = re.compile(r"(?<![\w/])#")
 # "_" only makes emphasis next to a non-alphanumeric character (snake_case is safe).
 _ESCAPE_UNDERSCORE = re.compile(r"_(?![^\W_])|(?<![^\W_])_")
 # Obsidian's ==highlight== and %%comment%% need the character doubled.
 _ESCAPE_DOUBLED = re.compile(r"([=%])(?=\1)|(?<==)=|(?<=%)%")
 _ESCAPE_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# A web address as a CommonMark autolink can hold it: no space, "<" or ">", no control
+# character; punctuation that ends a sentence after it is left out.
+_WEB_ADDRESS = re.compile(r"\b(?:https?|ftp)://[^\s<>\x00-\x1f\x7f-\x9f]*", re.IGNORECASE)
+_AFTER_ADDRESS = ".,;:!?'\"]"
 # Block markers: a quote, a list item, a definition (Pandoc/PHP Markdown Extra, which
 # readmark itself reads), a setext underline or a thematic break.
 _LINE_START = re.compile(r">|[-+:](?:\s|$)|[-=][-=\s]*$")
@@ -58,23 +66,51 @@ _UNPRINTABLE = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 def escape_inline(text: str, *, line_start: bool = True) -> str:
-    """One line of text made literal: every character that could be markup is escaped.
+    """One line of text made literal: every character that could be markup is escaped,
+    and a web address becomes an autolink (``<https://…>``), whose text is literal.
 
+    An address is not escaped because GitHub-flavoured renderers link a bare one as
+    written, so a backslash inside it would show and break the link.
     ``line_start=False`` is for text that cannot begin a block (a heading's
     words, the middle of a line), where ``1.`` or ``-`` need no escape.
     """
+    pieces: list[str] = []
+    at = 0
+    for match in _WEB_ADDRESS.finditer(text):
+        address = _without_closing_punctuation(match.group(0))
+        pieces.append(_escape_words(text[at : match.start()]))
+        pieces.append(f"<{address}>")
+        at = match.start() + len(address)
+    pieces.append(_escape_words(text[at:]))
+    escaped = "".join(pieces)
+    if not line_start or escaped.startswith("<"):
+        return escaped
+    if _LINE_START.match(escaped) or _TABLE_DELIMITER.fullmatch(escaped):
+        return "\\" + escaped
+    match = _ORDERED_ITEM.match(escaped)
+    if match:
+        return f"{match.group(1)}\\{escaped[match.end(1) :]}"
+    return escaped
+
+
+def _without_closing_punctuation(address: str) -> str:
+    """The address without the punctuation that closes the sentence or bracket around it
+    (a ")" stays when the address opened one)."""
+    while len(address) > address.index("//") + 2:
+        last = address[-1]
+        if last in _AFTER_ADDRESS or (last == ")" and address.count(")") > address.count("(")):
+            address = address[:-1]
+        else:
+            break
+    return address
+
+
+def _escape_words(text: str) -> str:
     text = _ESCAPE_ALWAYS.sub(r"\\\g<0>", text)
+    text = _ESCAPE_HASH.sub(r"\\#", text)
     text = _ESCAPE_UNDERSCORE.sub(r"\\_", text)
     text = _ESCAPE_DOUBLED.sub(lambda m: "\\" + m.group(0), text)
-    text = _ESCAPE_ENTITY.sub(r"\\&", text)
-    if not line_start:
-        return text
-    if _LINE_START.match(text) or _TABLE_DELIMITER.fullmatch(text):
-        return "\\" + text
-    match = _ORDERED_ITEM.match(text)
-    if match:
-        return f"{match.group(1)}\\{text[match.end(1) :]}"
-    return text
+    return _ESCAPE_ENTITY.sub(r"\\&", text)
 
 
 def paragraphs(text: str) -> list[list[str]]:
