@@ -39,7 +39,9 @@ HI = {"#b": "**", "#i": "*", "#u": "", "#t": "`", "#sup": "", "#sub": ""}
 _SPACE = re.compile(r"[ \t\n\r\f\v\u00a0]+")
 #: Every character that could be Markdown markup (each is escaped with a backslash).
 _MARKUP = re.compile(r"[\\`*_\[\]<>#|~&$!]")
-_LINE_START = re.compile(r"(?:[-+=:>]|\d{1,9}[.)])(?=\s|$)|-{3,}|={3,}")
+# Block openers, and a line of only "-" or "=" (a heading underline under a line of
+# text; after a list item's "- " marker even "--" would make a thematic break).
+_LINE_START = re.compile(r"(?:[-+=:>]|\d{1,9}[.)])(?=\s|$)|[-=]+[ \t]*$")
 _BREAK = "\x00"
 
 

@@ -106,11 +106,17 @@ def test_markup_looking_text_is_escaped_not_obeyed():
 
 
 @pytest.mark.parametrize("start", ["- item", "+ item", "1. item", "2) item", "> quote", "===",
-                                   "---", ": definition"])
+                                   "---", ": definition", "--", "=="])
 def test_a_paragraph_that_looks_like_a_block_marker_stays_a_paragraph(start):
     document = read_back(markdown_of(f"<p>Before</p><p>{html.escape(start)}</p>"))
     assert document.text.strip().endswith(start)
     assert all(block.kind is BlockKind.PARAGRAPH for block in document.blocks)
+
+
+@pytest.mark.parametrize("item", ["--", "- -", "==", "-"])
+def test_a_list_item_of_dashes_keeps_them(item):
+    document = read_back(markdown_of(f"<ul><li>First</li><li>{html.escape(item)}</li></ul>"))
+    assert [document.block_text(block) for block in document.blocks] == ["First", item]
 
 
 def test_escape_text_escapes_every_markdown_character():
