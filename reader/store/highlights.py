@@ -30,6 +30,7 @@ from reader.store.files import (
     _check_id,
     _check_json,
     _dumps,
+    _json_copy,
     _replace_with,
     annotation_file_signatures,
 )
@@ -76,8 +77,8 @@ class Highlights:
             table = f.storage.table(_ANNOTATIONS)
             damaged = self._core.quarantine.damaged(article_id, table, f.storage.signature)
             if damaged:  # set aside, untouched: see reader.store.quarantine
-                return copy.deepcopy([doc for key, doc in table.items() if key not in damaged])
-            return copy.deepcopy(list(table.values()))
+                return _json_copy([doc for key, doc in table.items() if key not in damaged])
+            return _json_copy(list(table.values()))
 
     def damaged_annotations(self, article_id: str | None = None) -> list[dict[str, Any]]:
         """The damaged records (of one article, or all), set aside untouched.
