@@ -23,8 +23,11 @@ This module has no Textual import; it is shared by the UI, storage and export.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+
+from reader.document.words import count_words
 
 BLOCK_SEPARATOR = "\n\n"
 CELL_SEPARATOR = " │ "
@@ -164,13 +167,14 @@ class Document:
     text: str
     blocks: list[Block]
     sections: list[Section] = field(default_factory=list)
-    sentence_starts: list[int] = field(default_factory=list)
-    sentence_ends: list[int] = field(default_factory=list)
+    sentence_starts: Sequence[int] = field(default_factory=list)
+    sentence_ends: Sequence[int] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     chunk_starts: list[int] = field(default_factory=lambda: [0])
     complete: bool = True
     _block_starts: list[int] = field(default_factory=list, repr=False)
     _section_starts: list[int] = field(default_factory=list, repr=False)
+    _words: tuple[str, int] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._block_starts = [block.start for block in self.blocks]
@@ -178,7 +182,9 @@ class Document:
 
     @property
     def word_count(self) -> int:
-        return len(self.text.split())
+        if self._words is None or self._words[0] is not self.text:
+            self._words = (self.text, count_words(self.text))
+        return self._words[1]
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start : block.end]

@@ -220,7 +220,7 @@ def test_any_markdown_parses_and_blocks_tile_the_text(source):
         assert 0 <= block.start <= block.end <= len(document.text)
         for span in block.spans:
             assert block.start <= span.start < span.end <= block.end
-    starts = document.sentence_starts
+    starts = list(document.sentence_starts)
     assert starts == sorted(starts)
     for start, end in zip(starts, document.sentence_ends):
         assert start < end
