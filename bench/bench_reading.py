@@ -53,6 +53,10 @@ POLL_SECONDS = 0.005
 SETTLE_SECONDS = 0.3  # after "ready", before reading VmHWM
 QUIT_TIMEOUT = 10.0
 MIB = 1024 * 1024
+#: Peak memory over article size for the largest articles (the interpreter and Textual,
+#: some 60 MB, are most of it below this size).
+MEMORY_RATIO = 8.0
+RATIO_FROM_BYTES = 10_000_000
 
 PERCENT_RE = re.compile(r"(\d+)%\s+(?:\d+ min left|done)")
 WORD_RE = re.compile(r"[A-Za-z]{2,}")
@@ -488,6 +492,14 @@ class Bench:
             self.rows.append(Row("peak RSS (VmHWM)", article.label, "MB", memory,
                                  target="≤ 250 MB" if is_largest else "",
                                  passed=memory.median <= 250 if is_largest else None))
+            if article.size >= RATIO_FROM_BYTES:  # where the article, not Python, is most of it
+                ratio = memory.median * MIB / article.size
+                self.rows.append(Row("peak RSS / article size", article.label, "x", value=ratio,
+                                     target=f"≤ {MEMORY_RATIO:g}×", passed=ratio <= MEMORY_RATIO))
+                per_mb = ready.median / (article.size / 1_000_000) if ready.ok else None
+                if per_mb is not None:
+                    self.rows.append(Row("(info) whole article ready per MB", article.label,
+                                         "s", value=per_mb, note="flat across sizes: linear"))
 
     def reopen_at_90(self, article: Article, reps: int) -> None:
         template = self.fresh_db()

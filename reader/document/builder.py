@@ -11,6 +11,7 @@ from __future__ import annotations
 from array import array
 from pathlib import PurePath
 
+from reader.document.memory import release_free_memory
 from reader.document.model import (
     BLOCK_SEPARATOR,
     Block,
@@ -35,6 +36,9 @@ class DocumentBuilder:
 
     def __init__(self) -> None:
         self._parts: list[str] = []
+        #: The text of the chunks before the current one, one string each: millions
+        #: of small pieces held to the end cost several times the text itself.
+        self._chunks: list[str] = []
         self._length = 0
         self.blocks: list[Block] = []
         self._spans: list[Span] = []
@@ -50,6 +54,9 @@ class DocumentBuilder:
     def mark_chunk(self) -> None:
         """Record that a new source chunk starts with the next block."""
         self.chunk_starts.append(self._length + (len(BLOCK_SEPARATOR) if self.blocks else 0))
+        if self._parts:
+            self._chunks.append("".join(self._parts))
+            self._parts = []
 
     def begin_block(self) -> None:
         if self._in_block:
@@ -142,7 +149,9 @@ class DocumentBuilder:
         metadata: dict[str, str] | None = None,
         complete: bool = True,
     ) -> Document:
-        text = "".join(self._parts)
+        text = "".join([*self._chunks, *self._parts])
+        self._chunks, self._parts = [], []  # freed now, so the trim below can return them
+        release_free_memory(len(text))
         sections = _sections(text, self.blocks)
         # Offsets in arrays: as lists of int objects they took 36 bytes a sentence,
         # tens of megabytes for the largest articles.
