@@ -135,13 +135,15 @@ class Shelf:
                 del self._core.where[key]
         if self._core.ann_dir is None:
             return
-        # The file and any earlier generation of it kept beside it (NAME.json.*).
-        for leftover in self._core.ann_dir.glob(f"{article_id}.json*"):
-            if leftover.name == f"{article_id}.json" or leftover.name.startswith(
-                f"{article_id}.json."
-            ):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(leftover)
+        # The file and any earlier generation of it kept beside it (NAME.json.*): the
+        # generations first, so a removal cut short never leaves one to restore the
+        # file from when the file itself is gone.
+        name = f"{article_id}.json"
+        found = [path for path in self._core.ann_dir.glob(f"{name}*")
+                 if path.name == name or path.name.startswith(f"{name}.")]
+        for leftover in sorted(found, key=lambda path: path.name == name):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(leftover)
 
     # ------------------------------------------------------------------
     # Relinking and moving highlights

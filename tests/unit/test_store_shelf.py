@@ -106,6 +106,34 @@ def test_removing_an_article_backs_up_its_highlights_first(store: Store, db: Pat
         assert other.annotation_counts() == {b["id"]: (1, 0)}
 
 
+def test_removing_an_article_deletes_its_file_after_its_earlier_generations(
+        store: Store, db: Path, monkeypatch):
+    from reader.store import shelf
+
+    a = store.upsert_article(fingerprint="fa", path="/a.md", title="A")
+    for n in range(3):  # each write keeps the previous generation beside the file
+        store.add_annotation(annotation(a["id"], f"quote {n}"))
+    folder = db.parent / "readmark.d" / "annotations"
+    assert len(list(folder.glob(f"{a['id']}.json*"))) > 1
+    removed: list[str] = []
+    real_unlink = shelf.os.unlink
+
+    def unlink(path):
+        removed.append(Path(path).name)
+        real_unlink(path)
+
+    real_glob = Path.glob
+
+    def file_first(self, pattern):  # the order a directory may list them in
+        return iter(sorted(real_glob(self, pattern)))
+
+    monkeypatch.setattr(shelf.os, "unlink", unlink)
+    monkeypatch.setattr(Path, "glob", file_first)
+    store.remove_article(a["id"])
+    # A kill between two deletions never leaves a generation without the file.
+    assert removed[-1] == f"{a['id']}.json" and len(removed) > 1
+
+
 def test_relink_moves_highlights_cards_and_position_and_merges_the_new_entry(store: Store):
     old = store.upsert_article(fingerprint="old", path="/gone/a.md", title="Old title")
     one = store.add_annotation(annotation(old["id"], "first passage"))
