@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -168,30 +169,62 @@ def test_the_reader_in_a_real_terminal_shows_it_all_inert(library, session, tmp_
             _tmux("send-keys", "-t", session, key)
         time.sleep(0.6)
     screen = _tmux("capture-pane", "-p", "-e", "-t", session)
-    title, buffers = _title(session), _buffers()
     _tmux("send-keys", "-t", session, "q")
+    problems = _terminal_problems(session, screen)
+    if "\u241b]0;PWNED-TITLE\u2407" not in _without_colours(screen):
+        problems.append("the title's escape is not shown as ␛]0;…␇")
+    record("hostile text: real terminal (reader)", failures=int(bool(problems)))
+    assert problems == []
+
+
+def _without_colours(screen: str) -> str:
+    return re.sub(r"\x1b\[[0-9;:]*m", "", screen)
+
+
+def _terminal_problems(session: str, screen: str) -> list[str]:
+    """What the app did to the terminal besides showing text: its pane title, its
+    clipboard, and any escape on ``screen`` (``capture-pane -e``) that is not a colour."""
     problems = []
+    title, buffers = _title(session), _buffers()
     if title != "untouched":
         problems.append(f"the pane title became {title!r}")
     if "cHduZWQ" in buffers or "pwned" in buffers:
         problems.append(f"the clipboard was written: {buffers!r}")
-    # capture-pane -e shows colours (SGR, ESC [ ... m) and nothing else the app sent.
-    stripped = screen
-    while "\x1b[" in stripped:
-        at = stripped.index("\x1b[")
-        end = at + 2
-        while end < len(stripped) and (stripped[end].isdigit() or stripped[end] in ";:"):
-            end += 1
-        if end >= len(stripped) or stripped[end] != "m":
-            problems.append(f"a non-colour escape on screen: {stripped[at:at + 12]!r}")
-            break
-        stripped = stripped[:at] + stripped[end + 1:]
-    if "\x1b" in stripped:
-        problems.append("an escape that is not a colour reached the screen")
-    if "\u241b]0;PWNED-TITLE\u2407" not in stripped:
-        problems.append("the title's escape is not shown as ␛]0;…␇")
-    record("hostile text: real terminal (reader)", failures=int(bool(problems)))
-    assert problems == []
+    if "\x1b" in _without_colours(screen):
+        at = _without_colours(screen).index("\x1b")
+        problems.append(f"a non-colour escape on screen: {_without_colours(screen)[at:at + 12]!r}")
+    return problems
+
+
+def test_every_screen_of_the_app_shows_it_inert(library, session, tmp_path):
+    """The note and tag editors, the library and a review show the hostile note, tag
+    and title as text too."""
+    article, db = library
+    command = " ".join([*readmark_command(), str(article), "--db", str(db)])
+    _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "32", command)
+    _tmux("set-option", "-t", session, "set-clipboard", "on")
+    _tmux("select-pane", "-t", session, "-T", "untouched")
+    _wait(session, lambda s: "Lights" in s and "%" in s)
+    problems = []
+    # (keys, what the screen then shows, keys that leave it)
+    visits = [(["j", "a"], "note", ["Escape"]), (["j", "#"], "tag", ["Escape"]),
+              (["r"], "note", ["q"]), (["L"], "Harbour", [])]  # the library stays
+    for keys, shows, leave in visits:
+        _tmux("select-pane", "-t", session, "-T", "untouched")  # each screen on its own
+        for buffer in _tmux("list-buffers", "-F", "#{buffer_name}").split():
+            _tmux("delete-buffer", "-b", buffer)
+        _tmux("send-keys", "-t", session, *keys)
+        time.sleep(1.0)
+        screen = _tmux("capture-pane", "-p", "-e", "-t", session)
+        if shows not in screen:
+            problems.append(f"after {keys}, no {shows!r} on screen:\n{_without_colours(screen)}")
+        problems += [f"after {keys}: {problem}" for problem in _terminal_problems(session, screen)]
+        _tmux("send-keys", "-t", session, *leave)
+        time.sleep(0.5)
+    _tmux("send-keys", "-t", session, "q")
+    record("hostile text: real terminal (editors, library, review)",
+           failures=int(bool(problems)))
+    assert problems == [], "\n".join(problems)
 
 
 def test_commands_in_a_real_terminal_leave_it_alone(library, session, tmp_path):

@@ -477,6 +477,31 @@ async def test_note_editor_escape_after_changes_asks_first() -> None:
         assert not isinstance(app.screen, (NoteEditorScreen, ConfirmScreen))
 
 
+async def test_note_editor_shows_control_characters_inert_and_keeps_them_if_unchanged():
+    note = "imported \x1b]0;title\x07 note\u202e"
+    app = DialogApp(NoteEditorScreen("quote \x1b[2J here", note))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = app.screen.query_one(TextArea).text
+        assert "\x1b" not in shown and "\u202e" not in shown and "␛]0;title␇" in shown
+        assert "␛[2J" in str(app.screen.query_one("#note-quote", Static).content)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.result == note  # saved as it was: nothing of it lost
+
+
+async def test_tag_editor_shows_control_characters_inert_and_keeps_them_if_unchanged():
+    app = DialogApp(TagEditorScreen(["tag\x1b[2J"], ["tag\x1b[2J", "other"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#tags-input", Input)
+        assert box.value == "tag␛[2J, "
+        assert "\x1b" not in str(app.screen.query_one("#tags-known", Static).content)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.result == ("tag\x1b[2J",)
+
+
 async def test_tag_editor_prefilled_completes_and_normalises() -> None:
     app = DialogApp(TagEditorScreen(["idea", "method"], ["idea", "Later", "method", "sea"]))
     async with app.run_test(size=SIZE) as pilot:

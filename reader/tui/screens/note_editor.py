@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from reader.document.inert import inert
 from reader.tui.external_editor import EditorError, edit_text, editor_command
 from reader.tui.screens.confirm import ConfirmScreen
 
@@ -44,12 +45,16 @@ class NoteEditorScreen(ModalScreen[str | None]):
         super().__init__()
         self._quote = quote
         self._note = note
+        # What the box shows: the note with any control character made visible (an
+        # imported note may hold escapes a terminal would obey). Saved unchanged, the
+        # note keeps its own characters.
+        self._shown = inert(note, multiline=True)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog") as dialog:
             dialog.border_title = "Note"
-            yield Static(shorten_quote(self._quote), id="note-quote", markup=False)
-            yield TextArea(self._note, soft_wrap=True, id="note-text",
+            yield Static(inert(shorten_quote(self._quote)), id="note-quote", markup=False)
+            yield TextArea(self._shown, soft_wrap=True, id="note-text",
                            placeholder="Write a note about this passage")
             yield Static(self._keys_line(), id="note-keys", classes="dialog-keys",
                          markup=False)
@@ -77,10 +82,10 @@ class NoteEditorScreen(ModalScreen[str | None]):
 
     @property
     def changed(self) -> bool:
-        return self.text != self._note
+        return self.text != self._shown
 
     def action_save(self) -> None:
-        self.dismiss(self.text)
+        self.dismiss(self.text if self.changed else self._note)
 
     def action_external_editor(self) -> None:
         """Edit the note in $VISUAL/$EDITOR; the text it saves replaces the editor's."""
@@ -106,7 +111,7 @@ class NoteEditorScreen(ModalScreen[str | None]):
             self.notify(str(problem), severity="error", timeout=10)
             return
         text_area = self.query_one("#note-text", TextArea)
-        text_area.load_text(edited)
+        text_area.load_text(inert(edited, multiline=True))  # as the box shows any note
         text_area.move_cursor(text_area.document.end)
         text_area.focus()
 

@@ -14,6 +14,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from reader.annotations.records import normalise_tags
+from reader.document.inert import inert
 
 #: Known tags listed in the hint line; the rest are summed up as "+N more".
 HINT_LIMIT = 12
@@ -72,14 +73,17 @@ class TagEditorScreen(ModalScreen[tuple[str, ...] | None]):
     def __init__(self, tags: Sequence[str], known_tags: Sequence[str]) -> None:
         super().__init__()
         self._tags = normalise_tags(tags)
-        self._known = normalise_tags(known_tags)
+        # Shown with any control character made visible (a tag from an imported file
+        # may hold escapes a terminal would obey); entered unchanged, the tags stay.
+        self._known = tuple(inert(tag) for tag in normalise_tags(known_tags))
+        value = ", ".join(inert(tag) for tag in self._tags)
+        self._shown = value + ", " if value else ""
 
     def compose(self) -> ComposeResult:
-        value = ", ".join(self._tags)
         with Vertical(id="tags-dialog") as dialog:
             dialog.border_title = "Tags"
             yield Input(
-                value + ", " if value else "",
+                self._shown,
                 placeholder="tags, separated by commas or spaces",
                 suggester=TagSuggester(self._known),
                 select_on_focus=False,  # add to the tags, don't type over them
@@ -95,7 +99,7 @@ class TagEditorScreen(ModalScreen[tuple[str, ...] | None]):
     @on(Input.Submitted, "#tags-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(normalise_tags(event.value))
+        self.dismiss(self._tags if event.value == self._shown else normalise_tags(event.value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
+from reader.document.inert import inert
 from reader.review.queue import ReviewItem
 from reader.review.scheduling import RATING_NAMES, RATINGS, describe_interval
 from reader.review.session import ReviewSession
@@ -30,9 +31,9 @@ class ReviewTopLine(Horizontal):
         if article_id is not None and session is not None:
             title = next((item.title for item in session.items.values()), "")
             if title:
-                parts.append(title)
+                parts.append(inert(title))
         if session is not None and session.tag:
-            parts.append(f"#{session.tag}")
+            parts.append(f"#{inert(session.tag)}")
         self.query_one("#review-heading", Static).update(" · ".join(parts))
 
     def show_progress(self, reviewed: int, total: int) -> None:
