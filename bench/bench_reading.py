@@ -57,6 +57,9 @@ MIB = 1024 * 1024
 #: some 60 MB, are most of it below this size).
 MEMORY_RATIO = 8.0
 RATIO_FROM_BYTES = 10_000_000
+#: The reading issue's targets (ready in 5 s, 250 MB, reopen 0.8 s, outline 3 s)
+#: are for articles up to this size; larger ones have the hostile-input issue's.
+READING_TARGETS_UP_TO = 5_000_000
 
 PERCENT_RE = re.compile(r"(\d+)%\s+(?:\d+ min left|done)")
 WORD_RE = re.compile(r"[A-Za-z]{2,}")
@@ -346,6 +349,7 @@ class Bench:
         self.workdir = workdir
         self.python = args.python
         self.rows: list[Row] = []
+        self.floor_mb: float | None = None
         self.screens: dict[str, list[str]] = {}
         self._dbs = 0
 
@@ -475,14 +479,18 @@ class Bench:
                      f"VmHWM {_fmt(launch.hwm_mb, 'MB')}"
                      + (f"  [{launch.error}]" if launch.error else ""))
         big = article.size >= 2_000_000
-        limit = 0.8 if big else 0.5
+        # Up to the 50 MB cap an article's first screen takes at most 2 s (the
+        # hostile-input issue); up to 5 MB the reading issue's 0.8 s holds.
+        limit = 2.0 if article.size >= RATIO_FROM_BYTES else 0.8 if big else 0.5
         note = errors[0] if errors else ""
         self.rows.append(Row("first screen", article.label, "s", first, target=f"≤ {limit} s",
                              passed=first.median <= limit, note=note))
         if cpu.ok:
             self.rows.append(Row("(info) CPU time to first screen", article.label, "s", cpu,
                                  note="user+sys of the app; less sensitive to a busy machine"))
-        is_largest = article.kind == "markdown" and article.size == max(self.args.sizes)
+        # The reading issue's targets are for Markdown articles up to 5 MB, the largest.
+        is_largest = (article.kind == "markdown" and article.size == max(self.args.sizes)
+                      and article.size <= READING_TARGETS_UP_TO)
         self.rows.append(Row(
             "whole article ready", article.label, "s", ready,
             target="≤ 5 s" if is_largest else "", passed=ready.median <= 5 if is_largest else None,
@@ -492,14 +500,30 @@ class Bench:
             self.rows.append(Row("peak RSS (VmHWM)", article.label, "MB", memory,
                                  target="≤ 250 MB" if is_largest else "",
                                  passed=memory.median <= 250 if is_largest else None))
-            if article.size >= RATIO_FROM_BYTES:  # where the article, not Python, is most of it
-                ratio = memory.median * MIB / article.size
-                self.rows.append(Row("peak RSS / article size", article.label, "x", value=ratio,
-                                     target=f"≤ {MEMORY_RATIO:g}×", passed=ratio <= MEMORY_RATIO))
-                per_mb = ready.median / (article.size / 1_000_000) if ready.ok else None
-                if per_mb is not None:
-                    self.rows.append(Row("(info) whole article ready per MB", article.label,
-                                         "s", value=per_mb, note="flat across sizes: linear"))
+            if article.kind == "markdown" and article.size == min(self.args.sizes):
+                self.floor_mb = memory.median  # readmark with next to no article
+            if article.size >= RATIO_FROM_BYTES:
+                self.memory_rows(article, memory.median, ready)
+
+    def memory_rows(self, article: Article, peak_mb: float, ready: Samples) -> None:
+        """Peak memory over the article's size, whole and above readmark's own floor
+        (the interpreter and Textual, some 60 MB, which no article size changes)."""
+        ratio = peak_mb * MIB / article.size
+        reference = article.size >= 40_000_000  # the issue's own case: 50 MB
+        self.rows.append(Row("peak RSS / article size", article.label, "x", value=ratio,
+                             target=f"≤ {MEMORY_RATIO:g}×" if reference else "",
+                             passed=ratio <= MEMORY_RATIO if reference else None))
+        if self.floor_mb is not None:
+            own = (peak_mb - self.floor_mb) * MIB / article.size
+            self.rows.append(Row(
+                "  the article's own share / its size", article.label, "x", value=own,
+                target=f"≤ {MEMORY_RATIO:g}×", passed=own <= MEMORY_RATIO,
+                note=f"above readmark's peak with the smallest article, "
+                     f"{self.floor_mb:.0f} MB"))
+        if ready.ok:
+            self.rows.append(Row("(info) whole article ready per MB", article.label, "s",
+                                 value=ready.median / (article.size / 1_000_000),
+                                 note="the same at every size: linear"))
 
     def reopen_at_90(self, article: Article, reps: int) -> None:
         template = self.fresh_db()
@@ -537,8 +561,9 @@ class Bench:
                      f"{_fmt(launch.ready, 's')} (at {launch.percent_last} %)"
                      + (f"  [{launch.error}]" if launch.error else ""))
         note = f"saved at {reached[0]} %; first screen showed {sorted(set(shown), key=str)} %"
+        limit = 0.8 if article.size <= READING_TARGETS_UP_TO else 2.0
         self.rows.append(Row("first screen, reopen at 90 %", article.label, "s", first,
-                             target="≤ 0.8 s", passed=first.median <= 0.8, note=note))
+                             target=f"≤ {limit:g} s", passed=first.median <= limit, note=note))
         self.rows.append(Row("whole ready, reopen at 90 %", article.label, "s", ready,
                              note=_jump_note(jumps, reps)))
         if terminal.ok:
@@ -591,6 +616,7 @@ class Bench:
 
     def outline(self, article: Article, reps: int) -> None:
         samples = Samples()
+        reading_size = article.size <= READING_TARGETS_UP_TO
         lines = 0
         for _ in range(reps):
             started = time.perf_counter()
@@ -605,7 +631,8 @@ class Bench:
             lines = done.stdout.count(b"\n")
         self.log(f"  outline {article.label}: median {_fmt(samples.median, 's')}")
         self.rows.append(Row("readmark outline (process)", article.label, "s", samples,
-                             target="≤ 3 s", passed=samples.median <= 3,
+                             target="≤ 3 s" if reading_size else "",
+                             passed=samples.median <= 3 if reading_size else None,
                              note=f"{lines} outline lines"))
 
     def other_app(self, name: str, script: Path, article: Article, reps: int, *,
