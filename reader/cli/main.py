@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -91,13 +93,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(arguments)
 
 
+def _parse(parser: argparse.ArgumentParser, arguments: list[str]) -> argparse.Namespace:
+    """``parser.parse_args``, with a mistake in the arguments said in one line (argparse
+    prints its whole usage first) and exit status 2; --help is left as it is."""
+    said = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(said):
+            return parser.parse_args(arguments)
+    except SystemExit as leaving:
+        lines = said.getvalue().strip().splitlines()
+        if leaving.code == 2 and lines and ": error: " in lines[-1]:
+            prog, _, message = lines[-1].partition(": error: ")
+            print(f"{prog}: {message} ('{prog} --help' lists the options)", file=sys.stderr)
+        else:
+            sys.stderr.write(said.getvalue())
+        raise
+
+
 def _run(arguments: list[str]) -> int:
     try:
         if arguments and arguments[0] in SUBCOMMANDS:
             parser, handler = _subcommand(arguments.pop(0))
-            args = parser.parse_args(arguments)
+            args = _parse(parser, arguments)
         else:
-            args = read_parser(EPILOG).parse_args(arguments)
+            args = _parse(read_parser(EPILOG), arguments)
             handler = read_command
         return handler(args)
     except (ArticleError, CliError) as error:

@@ -103,3 +103,34 @@ def test_the_widths_at_the_ends_of_the_range_are_accepted(tmp_path):
     for width in ("30", "200"):
         result = _without_terminal("--width", width, str(article), db=tmp_path / "lib.json")
         assert result.returncode == 2 and "needs a terminal" in result.stderr, result.stderr
+
+
+def test_a_mistake_in_the_arguments_is_one_line_and_exit_2(tmp_path, capsys):
+    from reader.cli.main import main
+
+    for argv, said in (
+        (["export", "x.md", "--format", "nope"], "readmark export: argument --format: invalid"),
+        (["--bogus"], "readmark: unrecognized arguments: --bogus"),
+        (["highlight"], "readmark highlight: the following arguments are required"),
+    ):
+        try:
+            main([*argv, "--db", str(tmp_path / "lib.json")])
+        except SystemExit as leaving:
+            assert leaving.code == 2
+        else:
+            raise AssertionError(f"{argv} was accepted")
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert len(err.strip().splitlines()) == 1, err
+        assert err.startswith(said) and "--help' lists the options" in err
+
+
+def test_help_is_still_printed_whole(capsys):
+    from reader.cli.main import main
+
+    try:
+        main(["export", "--help"])
+    except SystemExit as leaving:
+        assert leaving.code == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("usage: readmark export") and "--format" in out and err == ""
