@@ -93,6 +93,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(arguments)
 
 
+def _check_not_a_misspelt_command(word: str) -> None:
+    """A bare word that is no file but nearly a command's name is taken as that mistake
+    ("readmark exprot"), not reported as a missing article."""
+    if os.path.exists(word) or any(mark in word for mark in "./\\:"):
+        return
+    import difflib
+
+    close = difflib.get_close_matches(word, SUBCOMMANDS, n=1, cutoff=0.75)
+    if close:
+        raise CliError(f"{word}: no such command or file; did you mean 'readmark {close[0]}'?")
+
+
 def _parse(parser: argparse.ArgumentParser, arguments: list[str]) -> argparse.Namespace:
     """``parser.parse_args``, with a mistake in the arguments said in one line (argparse
     prints its whole usage first) and exit status 2; --help is left as it is."""
@@ -116,6 +128,8 @@ def _run(arguments: list[str]) -> int:
             parser, handler = _subcommand(arguments.pop(0))
             args = _parse(parser, arguments)
         else:
+            if arguments:
+                _check_not_a_misspelt_command(arguments[0])
             args = _parse(read_parser(EPILOG), arguments)
             handler = read_command
         return handler(args)

@@ -134,3 +134,14 @@ def test_help_is_still_printed_whole(capsys):
         assert leaving.code == 0
     out, err = capsys.readouterr()
     assert out.startswith("usage: readmark export") and "--format" in out and err == ""
+
+
+def test_a_misspelt_command_is_named_not_taken_for_a_missing_file(tmp_path, capsys):
+    from reader.cli.main import main
+
+    assert main(["exprot", "--db", str(tmp_path / "lib.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == ("readmark: exprot: no such command or file; "
+                           "did you mean 'readmark export'?")
+    assert main(["notes", "--db", str(tmp_path / "lib.json")]) == 2  # like no command
+    assert "did you mean" not in capsys.readouterr().err
