@@ -140,13 +140,23 @@ class _Job:
     document: Document | None = None
 
 
+#: The formats the output file's suffix chooses (without --format).
+_SUFFIX_FORMATS = {".json": "json", ".jsonld": "json", ".csv": "csv", ".apkg": "anki",
+                   ".md": "markdown", ".markdown": "markdown"}
+#: Suffixes of text files the default format (Markdown, say) may go in as well.
+_TEXT_SUFFIXES = {"", ".txt", ".text"}
+
+
 def _format(args: argparse.Namespace, default: str = "markdown") -> str:
     if args.format:
         return args.format
     suffix = Path(args.output or "").suffix.lower()
-    known = {".json": "json", ".jsonld": "json", ".csv": "csv", ".apkg": "anki",
-             ".md": "markdown", ".markdown": "markdown"}
-    return known.get(suffix, default)
+    if not args.all and args.output not in (None, "-") and (
+            suffix not in _SUFFIX_FORMATS and suffix not in _TEXT_SUFFIXES):
+        # Markdown in a file named .docx or .pdf would open as a broken document.
+        raise CliError(f"{args.output}: not a kind of file readmark writes (.md, .json, .csv, "
+                       ".apkg); name one of those, or choose the format with --format")
+    return _SUFFIX_FORMATS.get(suffix, default)
 
 
 def export_command(args: argparse.Namespace) -> int:

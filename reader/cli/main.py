@@ -48,7 +48,7 @@ commands:
   readmark list                             list known articles with their numbers of
                                             highlights and notes
   readmark export ARTICLE [-o FILE]         export an article's notes (--format
-                                            markdown|json|csv); --all -o DIR for all
+                                            markdown|json|csv|anki); --all -o DIR for all
   readmark import FILE.json                 import annotations (readmark's or W3C JSON)
   readmark review [ARTICLE]                 review past highlights with spaced repetition
   readmark stats                            highlights, notes and due cards per article

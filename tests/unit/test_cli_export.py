@@ -128,6 +128,20 @@ def test_export_to_a_file_takes_the_format_from_its_extension(db, articles, tmp_
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_a_file_named_for_a_format_readmark_does_not_write_is_refused(db, articles, tmp_path):
+    target = tmp_path / "notes.docx"
+    result = run("export", str(articles["rich_markdown.md"]), "--db", str(db), "-o", str(target))
+    assert_one_line_error(result, "notes.docx", "--format")
+    assert not target.exists()
+    # Named on purpose: --format writes it; a text file takes the default, Markdown.
+    out(run("export", str(articles["rich_markdown.md"]), "--db", str(db), "-o", str(target),
+            "--format", "markdown"))
+    assert target.read_text(encoding="utf-8").startswith("---")
+    text = tmp_path / "notes.txt"
+    out(run("export", str(articles["rich_markdown.md"]), "--db", str(db), "-o", str(text)))
+    assert "> " in text.read_text(encoding="utf-8")
+
+
 def test_csv_reads_back_with_the_csv_module(db, articles):
     result = run("export", str(articles["rich_markdown.md"]), "--db", str(db), "--format", "csv")
     raw = out(result)
