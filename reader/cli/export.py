@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from reader.cli.articles import is_source_argument, open_article
 from reader.cli.common import (
     CliError,
+    bulk_work,
     common_arguments,
     exact_stdout,
     open_store,
@@ -161,6 +162,11 @@ def _format(args: argparse.Namespace, default: str = "markdown") -> str:
 
 def export_command(args: argparse.Namespace) -> int:
     """Export one article (to standard output or ``-o FILE``), or ``--all`` into a folder."""
+    with bulk_work():
+        return _export(args)
+
+
+def _export(args: argparse.Namespace) -> int:
     if args.print_template:
         from reader.export.templates import DEFAULT_TEMPLATE
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader.cli.common import (
     CliError,
+    bulk_work,
     common_arguments,
     open_store,
     plural,
@@ -118,6 +119,11 @@ def _read_input(name: str) -> str:
 
 def import_command(args: argparse.Namespace) -> int:
     """Check the file and every article it needs, then add what is new."""
+    with bulk_work():
+        return _import(args)
+
+
+def _import(args: argparse.Namespace) -> int:
     from reader.store import StoreError, resolve_db_path
 
     shown = "standard input" if args.file == "-" else args.file

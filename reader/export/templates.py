@@ -147,7 +147,12 @@ def load_template(path: str | os.PathLike[str]) -> MarkdownTemplate:
     env.globals.update(DETACHED_HEADING=DETACHED_HEADING, DETACHED_NOTICE=DETACHED_NOTICE)
     modules = []
     templates: dict[str, Any] = {}
-    for file, text in ((where, source), (DEFAULT_TEMPLATE, None)):
+    # The built-in template supplies any macro the file leaves out (compiled once
+    # when the file is the built-in template itself).
+    sources = [(where, source)]
+    if where != DEFAULT_TEMPLATE.resolve():
+        sources.append((DEFAULT_TEMPLATE, None))
+    for file, text in sources:
         try:
             code = text if text is not None else file.read_text(encoding="utf-8")
             template = env.template_class.from_code(
@@ -159,7 +164,7 @@ def load_template(path: str | os.PathLike[str]) -> MarkdownTemplate:
             raise TemplateError(f"{file}, line {error.lineno}: {_problem(error)}") from None
         except Exception as error:
             raise TemplateError(f"{_where(error, templates)}: {_problem(error)}") from None
-    own, default = modules
+    own, default = modules[0], modules[-1]
     macros = {name: getattr(own, name, None) or getattr(default, name) for name in MACROS}
     if not any(hasattr(own, name) for name in MACROS):
         raise TemplateError(
