@@ -242,16 +242,31 @@ def _references(source: str, *, lazy: bool = False) -> dict[str, dict[str, str]]
 
 
 def _front_matter(text: str) -> dict[str, str]:
-    """Top-level ``key: value`` pairs of YAML front matter (scalars only)."""
+    """Top-level ``key: value`` pairs of YAML front matter: scalars, and lists (block
+    ``- item`` lines or ``[a, b]``) as their items joined by commas."""
     metadata: dict[str, str] = {}
+    listing: str | None = None  # the key whose block list is being read
     for line in text.splitlines():
+        item = _LIST_ITEM.match(line)
+        if listing is not None and item:
+            value = _unquote(item.group(1).strip())
+            if value:
+                metadata[listing] = f"{metadata[listing]}, {value}" if metadata.get(
+                    listing) else value
+            continue
+        listing = None
         if not line or line[0] in " \t#-" or ":" not in line:
             continue
         key, _, value = line.partition(":")
-        value = _unquote(value.strip())
-        if key.strip() and value:
-            metadata[key.strip().lower()] = value
+        key, value = key.strip().lower(), _unquote(value.strip())
+        if key and value:
+            metadata[key] = value
+        elif key:
+            listing = key
     return metadata
+
+
+_LIST_ITEM = re.compile(r"^\s*-\s+(.*)$")
 
 
 def _unquote(value: str) -> str:

@@ -71,6 +71,18 @@ def test_front_matter_title_and_metadata():
     assert "title:" not in document.text
 
 
+def test_front_matter_lists_keep_their_items():
+    from reader.export.model import front_matter_list
+
+    document = parse_markdown(
+        "---\ntitle: T\ntags:\n  - sleep\n  - 'memory science'\nempty:\n"
+        "aliases: [one, two]\nurl: https://example.org/a\n---\n\n# T\n\nText.\n")
+    assert front_matter_list(document.metadata["tags"]) == ("sleep", "memory science")
+    assert front_matter_list(document.metadata["aliases"]) == ("one", "two")
+    assert document.metadata["url"] == "https://example.org/a"
+    assert "empty" not in document.metadata
+
+
 def test_blocks_and_their_text():
     document = parse_markdown(RICH, "rich.md")
     texts = [document.block_text(block) for block in document.blocks]
