@@ -302,3 +302,21 @@ async def test_width_contents_and_theme_are_remembered(make_reader, article_path
         view = await settle(explicit, pilot)
         assert view.reading_width == 90
         assert not explicit.screen.query_one(OutlineTree).display
+
+
+async def test_a_long_heading_in_the_contents_ends_in_an_ellipsis_at_the_panel_edge(
+        make_reader, tmp_path):
+    long = "A heading far too long to fit in the contents panel at this width at all"
+    path = tmp_path / "long.md"
+    path.write_text(f"# Title\n\nText.\n\n## {long}\n\nMore text.\n\n## Short\n\nEnd.\n",
+                    encoding="utf-8")
+    app = make_reader(path, show_outline=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        outline = app.screen.query_one(OutlineTree)
+        width = outline.scrollable_content_region.width
+        rows = ["".join(segment.text for segment in outline.render_line(y))
+                for y in range(outline.scrollable_content_region.height)]
+        (row,) = [row for row in rows if "A heading far" in row]
+        assert row.rstrip().endswith("…") and len(row.rstrip()) == width
+        assert any(row.rstrip().endswith("Short") for row in rows)  # a short one is whole

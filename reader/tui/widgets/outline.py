@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.style import Style
+from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -41,6 +43,19 @@ class OutlineTree(Tree[int]):
                 node.allow_expand = True
         if not self._section_nodes:
             self.root.add_leaf("(no headings)")
+
+    def render_label(self, node: TreeNode[int], base_style: Style, style: Style) -> Text:
+        """The heading, cut with an ellipsis where the panel ends (not mid-word, unmarked)."""
+        label = super().render_label(node, base_style, style)
+        depth = 0  # the guides before the label: guide_depth columns per level shown
+        parent = node.parent
+        while parent is not None and (parent is not self.root or self.show_root):
+            depth += 1
+            parent = parent.parent
+        room = self.scrollable_content_region.width - self.guide_depth * depth
+        if room > 1 and label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        return label
 
     @property
     def marked_section(self) -> int:
