@@ -37,7 +37,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     *(
         (f"export: {name}", f"Export this article's notes as {name} (E for Markdown)",
          f"export('{fmt}')")
-        for fmt, name in (("markdown", "Markdown"), ("json", "JSON"), ("csv", "CSV"))
+        for fmt, name in (("markdown", "Markdown"), ("json", "JSON"), ("csv", "CSV"),
+                          ("anki", "an Anki deck"))
     ),
     ("export: Markdown to a folder…", "Choose (and remember) where exports go",
      "export_to('markdown')"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import pytest
 
 from tests.ui.support import settle
@@ -283,6 +285,13 @@ async def test_E_exports_markdown_and_the_palette_offers_other_formats(make_read
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         assert (tmp_path / "notes" / "Test Article.csv").exists()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"export: an anki deck", "enter")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        deck = tmp_path / "notes" / "Test Article.apkg"
+        assert zipfile.is_zipfile(deck)  # an Anki package is a zip with its collection
 
 
 @pytest.fixture
