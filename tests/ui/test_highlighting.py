@@ -340,3 +340,16 @@ async def test_a_note_asked_for_while_loading_opens_once_loaded(make_reader, art
         await pilot.press("escape")
         await pilot.pause()
         assert _texts(app) == []  # not saved: the highlight made for it went again
+
+
+async def test_a_highlight_asked_for_while_loading_is_not_made_elsewhere(make_reader,
+                                                                         article_path, store,
+                                                                         slow_start):
+    app = make_reader(article_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "h", "j")  # the cursor moved on before the article loaded
+        assert app.screen.annotator is None
+        await _until_loaded(app, pilot)
+        await pilot.pause()
+        assert _texts(app) == []
+        assert _stored(store, app) == []

@@ -30,9 +30,10 @@ class AnnotationActions:
         self._screen = screen
         self.annotator: Annotator | None = None
         self.next_color = DEFAULT_COLOR
-        #: A highlight, note or tags asked for before the article had loaded: done
-        #: once it has, rather than dropped (keys typed straight after opening).
-        self._waiting: Callable[[], None] | None = None
+        #: A highlight, note or tags asked for before the article had loaded, and the
+        #: text it was asked for: done once it has, rather than dropped (keys typed
+        #: straight after opening), if the cursor is still on that text.
+        self._waiting: tuple[Callable[[], None], str] | None = None
 
     @property
     def _view(self) -> ArticleView:
@@ -55,7 +56,12 @@ class AnnotationActions:
         self.show()
         waiting, self._waiting = self._waiting, None
         if waiting is not None:
-            screen.call_after_refresh(waiting)
+            action, asked_on = waiting
+            if self._target_text() == asked_on:
+                screen.call_after_refresh(action)
+            else:
+                screen.notify("The article has loaded; the cursor moved meanwhile, so press "
+                              "the key again where you want it.", timeout=5)
         if screen.focus_highlight is not None:
             wanted = self.annotator.get(screen.focus_highlight)
             if wanted is not None and not wanted.detached:
@@ -95,6 +101,10 @@ class AnnotationActions:
         """What h acts on: the selection if there is one, else the cursor's sentence."""
         return self._view.selection_span or self._view.cursor_span
 
+    def _target_text(self) -> str:
+        span = self._target_span()
+        return self._view.document.text[span[0] : span[1]] if span is not None else ""
+
     def _under_cursor(self) -> Highlight | None:
         span = self._target_span()
         if span is None:
@@ -116,7 +126,7 @@ class AnnotationActions:
         """Whether highlights can be made now; if not, ``action`` waits for the load."""
         if self.annotator is not None:
             return True
-        self._waiting = action
+        self._waiting = (action, self._target_text())
         self._screen.notify("Loading the article: that follows in a moment.", timeout=3)
         return False
 
