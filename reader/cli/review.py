@@ -17,7 +17,7 @@ from reader.cli.common import (
     plural,
     safe_output,
 )
-from reader.review.outlook import when  # the CLI's line and the library say times alike
+from reader.review.outlook import waiting_clauses  # said alike in the library
 
 if TYPE_CHECKING:
     from reader.review.outlook import Outlook
@@ -250,8 +250,6 @@ def outlook_line(
         scope: How to name the article or tag asked for ("" for all).
         tz: The time zone times are shown in (default: the local one).
     """
-    from reader.review.outlook import due_that_day
-
     where = f" {scope}" if scope else ""
     if outlook.highlights == 0:
         return f"No highlights{where} to review." if scope else NOTHING_YET
@@ -266,17 +264,7 @@ def outlook_line(
     extra: list[str] = []
     if outlook.due:  # an empty session only because of --limit 0
         extra.append(f"{plural(outlook.due, 'card')} due now")
-    next_due = outlook.next_due
-    if next_due is not None:
-        count = due_that_day(outlook.later, next_due, tz)
-        extra.append(f"next review due {when(next_due, now, tz)} "
-                     f"({plural(count, 'card')} due that day)")
-    if outlook.waiting_new:
-        extra.append(f"{plural(outlook.waiting_new, 'new highlight')} "
-                     f"{'waits' if outlook.waiting_new == 1 else 'wait'} "
-                     "(--new N takes them)")
-    if outlook.suspended and not extra:
-        extra.append(f"{plural(outlook.suspended, 'suspended card')} "
-                     "(--unsuspend brings them back)")
+    extra += waiting_clauses(outlook, now, count=plural, take_new="--new N takes them",
+                             bring_back="--unsuspend brings them back", tz=tz)
     head = f"Nothing due{where} now"
     return f"{head} — {'; '.join(extra)}." if extra else f"{head}."

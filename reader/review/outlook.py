@@ -9,7 +9,7 @@ session never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -20,7 +20,8 @@ from reader.review.scheduling import _utc
 if TYPE_CHECKING:
     from reader.review.session import ReviewSession
 
-__all__ = ["Outlook", "due_that_day", "look_ahead", "session_outlook", "when"]
+__all__ = ["Outlook", "due_that_day", "look_ahead", "session_outlook", "waiting_clauses",
+           "when"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +119,29 @@ def when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
         return f"on {local:%A} at {clock}"
     year = "" if local.year == today.year else f" {local.year}"
     return f"on {local:%a} {local.day} {local:%b}{year} at {clock}"
+
+
+def waiting_clauses(
+    outlook: Outlook,
+    now: datetime,
+    *,
+    count: Callable[[int, str], str],
+    take_new: str,
+    bring_back: str = "",
+    tz: tzinfo | None = None,
+) -> list[str]:
+    """What a "Nothing due now" line goes on to say: when the next card comes due (and
+    how many that day), the new highlights waiting (``take_new``: how to take them),
+    else the suspended cards (``bring_back``: how, if said). ``count`` writes "3 cards"."""
+    clauses: list[str] = []
+    if outlook.next_due is not None:
+        that_day = due_that_day(outlook.later, outlook.next_due, tz)
+        clauses.append(f"next review due {when(outlook.next_due, now, tz)} "
+                       f"({count(that_day, 'card')} due that day)")
+    if outlook.waiting_new:
+        clauses.append(f"{count(outlook.waiting_new, 'new highlight')} "
+                       f"{'waits' if outlook.waiting_new == 1 else 'wait'} ({take_new})")
+    if outlook.suspended and not clauses:
+        hint = f" ({bring_back})" if bring_back else ""
+        clauses.append(f"{count(outlook.suspended, 'suspended card')}{hint}")
+    return clauses

@@ -15,9 +15,9 @@ import pytest
 
 from reader.annotations.records import new_record
 from reader.cli.main import main
-from reader.cli.review import NOTHING_YET, outlook_line, when
+from reader.cli.review import NOTHING_YET, outlook_line
 from reader.cli.stats import format_stats
-from reader.review.outlook import look_ahead, session_outlook
+from reader.review.outlook import look_ahead, session_outlook, when
 from reader.review.queue import ReviewItem
 from reader.review.scheduling import RETENTION_SETTING, Rating, make_scheduler, schedule
 from reader.review.session import ReviewSession

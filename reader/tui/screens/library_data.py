@@ -138,23 +138,16 @@ def nothing_due_line(store, now: datetime) -> str:
     """What ``r`` says when no card is due: the same outlook as ``readmark review``'s
     line (when the next card comes due, how many new highlights wait), in the words of
     the library, whose ``r`` takes due cards only."""
-    from reader.review.outlook import due_that_day, look_ahead, when
+    from reader.review.outlook import look_ahead, waiting_clauses
     from reader.review.queue import make_items
 
     annotations, cards = store.annotations_and_cards(None)
     outlook = look_ahead(make_items(store.articles(), annotations, cards), now, new=0)
     if not outlook.highlights:
         return "Nothing to review yet: h in an article highlights a sentence."
-    extra: list[str] = []
-    if outlook.next_due is not None:
-        count = due_that_day(outlook.later, outlook.next_due)
-        extra.append(f"next review due {when(outlook.next_due, now)} "
-                     f"({count:,} card{'s' if count != 1 else ''} due that day)")
-    if outlook.waiting_new:
-        waiting = outlook.waiting_new
-        extra.append(f"{waiting:,} new highlight{'s' if waiting != 1 else ''} "
-                     f"{'waits' if waiting == 1 else 'wait'} (r in an article reviews them)")
-    if outlook.suspended and not extra:
-        extra.append(f"{outlook.suspended:,} suspended card"
-                     f"{'s' if outlook.suspended != 1 else ''}")
+    extra = waiting_clauses(outlook, now, count=_count, take_new="r in an article reviews them")
     return f"Nothing due now — {'; '.join(extra)}." if extra else "Nothing due now."
+
+
+def _count(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
