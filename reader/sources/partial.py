@@ -19,7 +19,8 @@ from reader.sources.loader import ArticleSource
 #: A first part holds whole blocks until it has at least this many characters.
 FIRST_PART_CHARS = 12_000
 #: Articles expected to be shorter than this are not shown in parts (the whole is
-#: ready almost as soon; the same size above which the reader previews an article).
+#: ready almost as soon). The reader previews any article above the same size
+#: (reader.sources.progressive.PREVIEW_THRESHOLD is this).
 FIRST_PART_ABOVE = 160_000
 
 

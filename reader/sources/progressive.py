@@ -12,9 +12,11 @@ from bisect import bisect_left, bisect_right
 from reader.document.markdown import parse_markdown, split_chunks
 from reader.document.model import Document
 from reader.sources.loader import ArticleSource, parse_article
+from reader.sources.partial import FIRST_PART_ABOVE
 
-#: Articles up to this many characters are parsed whole before the first screen.
-PREVIEW_THRESHOLD = 160_000
+#: Articles up to this many characters are parsed whole before the first screen (a
+#: page or a book converted for the first time is shown in parts above the same size).
+PREVIEW_THRESHOLD = FIRST_PART_ABOVE
 #: Characters of Markdown a preview wants after the reading position (a few screens'
 #: worth): the chunk holding the position, and the next one only if it has fewer.
 MARKDOWN_PREVIEW_AHEAD = 8_000
