@@ -52,11 +52,32 @@ _TMP_SUFFIX = ".tmp"
 #: The previous generation of each file, kept beside it at each durable write.
 PREVIOUS_SUFFIX = ".prev"
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+_TMP_RE = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp|\.readmark-probe-.+")
+_RECORD_FIELDS = ("id", "fingerprint", "path", "title", "created")
+
+Signature = tuple[int, int, int, int]
+Clock = Callable[[], datetime]
+
+
+# --------------------------------------------------------------------------
+# Low-level file helpers
+
+
+def _signature_of(st: os.stat_result) -> Signature:
+    """What tells one version of a file from another: device, inode, size, mtime."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _signature(path: Path) -> Signature | None:
+    try:
+        return _signature_of(os.stat(path))
+    except OSError:
+        return None
 
 
 def annotation_file_signatures(
     folder: str | os.PathLike[str],
-) -> Iterator[tuple[str, tuple | None]]:
+) -> Iterator[tuple[str, Signature | None]]:
     """Each article's annotation file in ``folder``: its article id and a signature
     (device, inode, size, modification time) that changes whenever the file does, or
     None when it cannot be looked at now. Caches of per-file summaries key on it."""
@@ -73,24 +94,7 @@ def annotation_file_signatures(
         except OSError:
             yield aid, None
             continue
-        yield aid, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-_TMP_RE = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp|\.readmark-probe-.+")
-_RECORD_FIELDS = ("id", "fingerprint", "path", "title", "created")
-
-Signature = tuple[int, int, int, int]
-Clock = Callable[[], datetime]
-
-
-# --------------------------------------------------------------------------
-# Low-level file helpers
-
-
-def _signature(path: Path) -> Signature | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        yield aid, _signature_of(st)
 
 
 def _dumps(data: Any) -> bytes:
@@ -207,7 +211,7 @@ def _read_json_file(
         return None, None
     except OSError as exc:
         raise StoreAccessError(f"Cannot read {path}: {exc.strerror or exc}") from None
-    sig = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    sig = _signature_of(st)
     if not raw.strip():
         return None, sig
     try:
