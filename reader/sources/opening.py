@@ -31,6 +31,7 @@ from reader.sources.loader import (
 )
 from reader.sources.snapshots import (
     body_of,
+    front_matter_of,
     key_for_file,
     key_for_stdin,
     key_for_url,
@@ -138,16 +139,17 @@ def needs_conversion(argument: str, folder: Path) -> bool:
         return False  # the error is the opening's to give
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ARTICLE_BYTES:
         return False  # never opened here: a FIFO would wait, a huge file is refused later
-    path = folder / key_for_file(os.path.abspath(argument), kind)
+    stored_front = front_matter_of(folder / key_for_file(os.path.abspath(argument), kind))
+    if stored_front is None:
+        return True  # no snapshot yet
+    stored = stored_front.get("origin_sha256")
     try:
-        with open(path, encoding="utf-8", errors="replace") as stream:
-            stored = read_front_matter(stream.read(8192)).get("origin_sha256")
         digest = hashlib.sha256()
         with open(argument, "rb") as stream:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
     except OSError:
-        return True  # no snapshot yet (or the file cannot be read: the error comes later)
+        return True  # the file cannot be read: the error comes with the opening
     return stored != digest.hexdigest()
 
 

@@ -114,15 +114,23 @@ def read_front_matter(text: str) -> dict[str, str]:
     return found
 
 
+def front_matter_of(path: str | os.PathLike[str]) -> dict[str, str] | None:
+    """The front matter of the snapshot file at ``path`` (read from its head); None
+    when the file cannot be read."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            return read_front_matter(stream.read(8192))
+    except OSError:
+        return None
+
+
 def snapshot_origin(path: str | os.PathLike[str], folder: Path) -> tuple[str, str] | None:
     """Where the snapshot at ``path`` came from, from its front matter: (origin, kind),
     such as (its URL, "web"); None when ``path`` is not a snapshot in ``folder``."""
     if os.path.dirname(os.path.abspath(path)) != os.path.abspath(folder):
         return None
-    try:
-        with open(path, encoding="utf-8", errors="replace") as stream:
-            meta = read_front_matter(stream.read(8192))
-    except OSError:
+    meta = front_matter_of(path)
+    if meta is None:
         return None
     origin, kind = meta.get("origin", ""), meta.get("kind", "")
     return (origin, kind) if origin and kind else None
@@ -144,10 +152,8 @@ def snapshots_of_url(url: str, folder: Path) -> list[Path]:
         path = folder / name
         if path == own or not name.endswith(".md") or name.startswith("."):
             continue
-        try:
-            with open(path, encoding="utf-8", errors="replace") as stream:
-                meta = read_front_matter(stream.read(8192))
-        except OSError:
+        meta = front_matter_of(path)
+        if meta is None:
             continue
         addresses = (meta.get("url", ""), meta.get("origin", ""))
         if any(address and normal_url(address) == wanted for address in addresses):
