@@ -31,10 +31,6 @@ from reader.tui.widgets.library_table import LibraryTable
 from reader.tui.widgets.row_table import RowTable
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
-
-
 class LibraryScreen(Screen[None]):
     """Every article of the library, one line each."""
 
@@ -163,11 +159,11 @@ class LibraryScreen(Screen[None]):
 
     def _status(self, shown: list[LibraryRow], query: str) -> None:
         visible = [row for row in self._rows if self.show_archived or not row.archived]
-        parts = [_plural(len(visible), "article")]
+        parts = [data.plural(len(visible), "article")]
         if query:
             parts = [f"{len(shown):,} of {len(visible):,} articles match “{inert(query)}”"]
         if self.counted:
-            parts.append(_plural(sum(row.highlights for row in visible), "highlight"))
+            parts.append(data.plural(sum(row.highlights for row in visible), "highlight"))
             parts.append(f"{total_due(visible):,} due")
         archived = sum(row.archived for row in self._rows)
         if archived:
@@ -298,9 +294,9 @@ class LibraryScreen(Screen[None]):
             return
         from reader.tui.screens.confirm import ConfirmScreen
 
-        counts = _plural(row.highlights, "highlight")
+        counts = data.plural(row.highlights, "highlight")
         if row.notes:
-            counts += f" and {_plural(row.notes, 'note')}"
+            counts += f" and {data.plural(row.notes, 'note')}"
         question = (f"Remove “{inert(row.title)}” from the library? Its {counts} go with it "
                     "(into a backup, from which they can be restored). The file itself "
                     "is not touched.")
@@ -318,7 +314,7 @@ class LibraryScreen(Screen[None]):
             self.notify(str(error), severity="error", timeout=10)
             return
         kept = f" They are in the backup {backup}." if backup is not None and count else ""
-        self.notify(f"Removed “{inert(row.title)}” and its {_plural(count, 'highlight')}."
+        self.notify(f"Removed “{inert(row.title)}” and its {data.plural(count, 'highlight')}."
                     f"{kept}", timeout=10)
         self.reload()
 

@@ -145,9 +145,10 @@ def nothing_due_line(store, now: datetime) -> str:
     outlook = look_ahead(make_items(store.articles(), annotations, cards), now, new=0)
     if not outlook.highlights:
         return "Nothing to review yet: h in an article highlights a sentence."
-    extra = waiting_clauses(outlook, now, count=_count, take_new="r in an article reviews them")
+    extra = waiting_clauses(outlook, now, count=plural, take_new="r in an article reviews them")
     return f"Nothing due now — {'; '.join(extra)}." if extra else "Nothing due now."
 
 
-def _count(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
+    """"1 highlight", "1,024 highlights": counts as the library's screens write them."""
     return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
